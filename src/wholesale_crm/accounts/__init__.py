@@ -1,0 +1,1 @@
+"""Accounts: customer businesses, their hierarchy, sites, contacts, payment terms and credit."""

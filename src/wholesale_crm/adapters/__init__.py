@@ -1,0 +1,1 @@
+"""Storage adapters: `memory` (the reference, in process) and `sql` (SQLAlchemy)."""

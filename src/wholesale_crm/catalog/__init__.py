@@ -1,0 +1,1 @@
+"""The product catalogue: products with packs and prices, and the category tree."""

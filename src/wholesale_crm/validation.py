@@ -94,4 +94,3 @@ def enum_value(cls: type[E], value: Any, path: str) -> E:
     except ValueError:
         allowed = ", ".join(str(m.value) for m in cls)
         raise ValidationError.field(path, value, f"must be one of: {allowed}") from None
-

@@ -1,0 +1,37 @@
+"""A small fictional wholesaler, generated deterministically from a seed.
+
+The demo, the docs and the examples run on it, anywhere, without outside files::
+
+    data = generate(seed=7)
+
+The same seed always gives the same records. Each capability of the library adds its records
+in a module of this package (`samples.accounts`, `samples.catalog`, ...).
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+import attrs
+
+__all__ = ["SampleWholesaler", "generate"]
+
+DEFAULT_AS_OF = date(2026, 6, 30)
+
+
+@attrs.define
+class SampleWholesaler:
+    """Everything the generator made, as domain objects ready to add to repositories."""
+
+    seed: int
+    as_of: date
+    currency: str = "GBP"
+
+
+def generate(seed: int = 7, *, as_of: date = DEFAULT_AS_OF) -> SampleWholesaler:
+    """Generate the sample wholesaler for `seed`, with history up to `as_of` (exclusive)."""
+    rng = random.Random(seed)
+    data = SampleWholesaler(seed=seed, as_of=as_of)
+    del rng  # consumed by the capabilities' generators as they are added
+    return data

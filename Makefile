@@ -19,7 +19,7 @@ $(RUNTIME): pyproject.toml | $(BIN)/python
 	touch $@
 
 $(DEV): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev,sql,pandas]'
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(RUNTIME)
 
 demo: $(RUNTIME)

@@ -1,4 +1,4 @@
-"""The in-memory adapter against the conformance suite, on a small test-only aggregate."""
+"""Every adapter against the conformance suite, on a small test-only aggregate."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 
 from wholesale_crm.adapters.memory import MemoryStore, MemoryUnitOfWork
 from wholesale_crm.aggregate import Aggregate
+from wholesale_crm.errors import ConcurrencyConflict
 from wholesale_crm.events import Event, MessageBus
 from wholesale_crm.repositories import Collection, Index
 from wholesale_crm.testing.conformance import RepositoryContract
@@ -49,12 +50,7 @@ def make_widget(n: int) -> Widget:
     return Widget(f"W{n:03d}", f"widget {n}", ["odd" if n % 2 else "even"], date(2025, 1, 1 + n))
 
 
-class TestMemoryWidgets(RepositoryContract):
-    @pytest.fixture
-    def new_uow(self) -> Callable[[], MemoryUnitOfWork]:
-        store = MemoryStore()
-        return lambda: MemoryUnitOfWork(store)
-
+class TestWidgetRepository(RepositoryContract):
     @pytest.fixture
     def collection(self) -> Collection[Widget]:
         return WIDGETS
@@ -66,6 +62,27 @@ class TestMemoryWidgets(RepositoryContract):
     @pytest.fixture
     def change(self) -> Callable[[Widget], None]:
         return lambda w: w.rename(w.name + "!")
+
+
+def test_memory_detects_a_conflict_at_commit_and_applies_nothing() -> None:
+    store = MemoryStore()
+    with MemoryUnitOfWork(store) as setup:
+        setup.repository(WIDGETS).add(make_widget(1))
+        setup.commit()
+    with MemoryUnitOfWork(store) as first, MemoryUnitOfWork(store) as second:
+        mine = first.repository(WIDGETS).get("W001")
+        first.repository(WIDGETS).add(make_widget(2))
+        mine.rename("mine")
+        first.repository(WIDGETS).save(mine)  # staged: no conflict yet
+        theirs = second.repository(WIDGETS).get("W001")
+        second.repository(WIDGETS).save(theirs)
+        second.commit()
+        with pytest.raises(ConcurrencyConflict):
+            first.commit()
+        assert mine.version == 1
+    with MemoryUnitOfWork(store) as check:
+        assert "W002" not in check.repository(WIDGETS)
+        assert check.repository(WIDGETS).get("W001").name == "widget 1"
 
 
 def test_events_are_published_only_after_commit() -> None:

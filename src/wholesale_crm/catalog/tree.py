@@ -54,7 +54,8 @@ class CategoryTree:
                 # Start the cycle at its smallest id so the message does not depend on input order.
                 start = cycle.index(min(cycle))
                 cycle = cycle[start:] + cycle[:start]
-                raise RuleError(f"category cycle: {' -> '.join([*cycle, cycle[0]])}", cycle)
+                chain = " -> ".join([*cycle, cycle[0]])
+                raise RuleError(f"category cycle: {chain} (each under the next)", cycle)
             path.append(current)
             on_path.add(current)
             current = self._parent[current]

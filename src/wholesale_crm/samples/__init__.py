@@ -15,6 +15,9 @@ from datetime import date
 
 import attrs
 
+from wholesale_crm.catalog.model import Category, Product
+from wholesale_crm.samples import catalog
+
 __all__ = ["SampleWholesaler", "generate"]
 
 DEFAULT_AS_OF = date(2026, 6, 30)
@@ -27,11 +30,13 @@ class SampleWholesaler:
     seed: int
     as_of: date
     currency: str = "GBP"
+    categories: list[Category] = attrs.Factory(list)
+    products: list[Product] = attrs.Factory(list)
 
 
 def generate(seed: int = 7, *, as_of: date = DEFAULT_AS_OF) -> SampleWholesaler:
     """Generate the sample wholesaler for `seed`, with history up to `as_of` (exclusive)."""
     rng = random.Random(seed)
     data = SampleWholesaler(seed=seed, as_of=as_of)
-    del rng  # consumed by the capabilities' generators as they are added
+    data.categories, data.products = catalog.build(rng)
     return data

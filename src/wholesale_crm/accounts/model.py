@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import enum
+import re
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 import attrs
 
+from wholesale_crm.accounts.terms import PaymentTerms
 from wholesale_crm.aggregate import Aggregate
 from wholesale_crm.clock import zone
 from wholesale_crm.errors import ValidationError
@@ -23,15 +27,22 @@ from wholesale_crm.validation import (
 )
 
 __all__ = [
+    "ALLOWED_STATUS_MOVES",
+    "PROFILE_FIELDS",
     "Account",
+    "AccountOpened",
+    "AccountParentChanged",
+    "AccountProfileUpdated",
     "AccountStatus",
     "AccountStatusChanged",
+    "AccountsMerged",
     "Address",
     "Contact",
     "ContactRole",
     "Site",
     "SiteRole",
     "Tier",
+    "normalise_vat",
 ]
 
 
@@ -105,6 +116,51 @@ class AccountStatusChanged(Event):
     on: date
 
 
+@attrs.frozen
+class AccountOpened(Event):
+    """A new account was added to the CRM on a date."""
+
+    account_id: AccountId
+    name: str
+    status: AccountStatus
+    parent_id: AccountId | None
+    on: date
+
+
+@attrs.frozen
+class AccountProfileUpdated(Event):
+    """Profile fields of an account changed; `fields` names them, sorted."""
+
+    account_id: AccountId
+    fields: tuple[str, ...]
+
+
+@attrs.frozen
+class AccountParentChanged(Event):
+    """An account moved under another parent (`None`: it became a top-level account)."""
+
+    account_id: AccountId
+    old: AccountId | None
+    new: AccountId | None
+
+
+@attrs.frozen
+class AccountsMerged(Event):
+    """`merged_id` was merged into `survivor_id` and removed.
+
+    `renamed_sites` and `renamed_contacts` map the merged account's ids that clashed with the
+    survivor's to the ids they carry now, so that records pointing at them can follow;
+    `reparented` lists the former children of the merged account, now under the survivor.
+    """
+
+    survivor_id: AccountId
+    merged_id: AccountId
+    on: date
+    reparented: tuple[AccountId, ...] = ()
+    renamed_sites: tuple[tuple[SiteId, SiteId], ...] = ()
+    renamed_contacts: tuple[tuple[ContactId, ContactId], ...] = ()
+
+
 def _upper(value: str) -> str:
     return value.upper() if isinstance(value, str) else value
 
@@ -150,6 +206,29 @@ class Contact:
         return self.left_on is None
 
 
+_VAT_SEPARATORS = re.compile(r"[\s.\-/]")
+_VAT_SHAPE = re.compile(r"^[A-Z0-9]{4,16}$")
+
+
+def normalise_vat(value: str | None) -> str | None:
+    """A VAT number in one canonical spelling: upper case, no spaces, dots, dashes or slashes.
+
+    `"gb 123 4567 89"` and `"GB123456789"` are the same number; `None` and blanks give `None`.
+    """
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValidationError.field("vat_number", value, "must be a string")
+    canonical = _VAT_SEPARATORS.sub("", value).upper()
+    if not canonical:
+        return None
+    if not _VAT_SHAPE.match(canonical):
+        raise ValidationError.field(
+            "vat_number", value, "must be 4 to 16 letters and digits (spaces, dots, dashes allowed)"
+        )
+    return canonical
+
+
 def _currency(_: object, __: object, value: str) -> None:
     validate_currency(value)
 
@@ -180,7 +259,7 @@ class Account(Aggregate):
     id: AccountId = attrs.field(validator=non_blank)
     name: str = attrs.field(validator=non_blank)
     legal_name: str = ""
-    vat_number: str | None = None
+    vat_number: str | None = attrs.field(default=None, converter=normalise_vat)
     status: AccountStatus = attrs.field(
         default=AccountStatus.PROSPECT, converter=_to_account_status
     )
@@ -196,7 +275,7 @@ class Account(Aggregate):
     parent_id: AccountId | None = None
     credit_limit: Money | None = attrs.field(default=None, validator=optional(non_negative))
     shares_credit_with_group: bool = False
-    payment_terms: str | None = None
+    payment_terms: PaymentTerms | None = None
     sites: list[Site] = attrs.Factory(list)
     contacts: list[Contact] = attrs.Factory(list)
     attributes: dict[str, str] = attrs.Factory(dict)
@@ -215,6 +294,75 @@ class Account(Aggregate):
             raise ValidationError.field(
                 "parent_id", self.parent_id, "an account cannot parent itself"
             )
+        if self.credit_limit is not None and self.credit_limit.currency != self.currency:
+            raise ValidationError.field(
+                "credit_limit",
+                str(self.credit_limit),
+                f"must be in the account's currency {self.currency}",
+            )
+        for key in self.attributes:
+            if not isinstance(key, str) or not key.strip():
+                raise ValidationError.field("attributes", key, "keys must be non-empty strings")
+
+    # -- lifecycle and profile --------------------------------------------------------------
+
+    def mark_opened(self, *, on: date) -> None:
+        """Record `AccountOpened`: the account enters the CRM on `on` (services call this)."""
+        self.record(AccountOpened(self.id, self.name, self.status, self.parent_id, on))
+
+    def update_profile(self, changes: Mapping[str, Any]) -> None:
+        """Change several profile fields at once, all or nothing.
+
+        Only the fields in `PROFILE_FIELDS` may change this way: the status, the parent, sites,
+        contacts and tags have their own methods because they carry more rules. Every value is
+        validated as at construction before any is applied, so a bad value leaves the account
+        as it was. Records `AccountProfileUpdated` naming the fields that really changed.
+
+        Raises:
+            ValidationError: an unknown or protected field name, or a bad value (named).
+        """
+        for name in changes:
+            if name not in PROFILE_FIELDS:
+                allowed = ", ".join(sorted(PROFILE_FIELDS))
+                raise ValidationError.field(
+                    name, changes[name], f"is not a profile field; profile fields are: {allowed}"
+                )
+        terms = changes.get("payment_terms")
+        if terms is not None and not isinstance(terms, PaymentTerms):
+            raise ValidationError.field(
+                "payment_terms", terms, "must be payment terms (NetDays, EndOfMonth, ...) or None"
+            )
+        # Build a full copy first: it runs every converter, validator and invariant check.
+        candidate = attrs.evolve(self, **changes)
+        changed = sorted(n for n in changes if getattr(candidate, n) != getattr(self, n))
+        for name in changed:
+            object.__setattr__(self, name, getattr(candidate, name))
+        if changed:
+            self.record(AccountProfileUpdated(self.id, tuple(changed)))
+
+    def set_parent(self, parent_id: AccountId | None) -> None:
+        """Put the account under `parent_id` (or at the top with `None`).
+
+        The account alone cannot see the rest of the hierarchy: callers check that the parent
+        exists and that no cycle forms (`accounts.hierarchy.check_parent`) before calling this.
+        Records `AccountParentChanged` when the parent really changes.
+        """
+        if parent_id is not None and (not isinstance(parent_id, str) or not parent_id.strip()):
+            raise ValidationError.field("parent_id", parent_id, "must be a non-empty id or None")
+        if parent_id == self.id:
+            raise ValidationError.field("parent_id", parent_id, "an account cannot parent itself")
+        if parent_id == self.parent_id:
+            return
+        old, self.parent_id = self.parent_id, parent_id
+        self.record(AccountParentChanged(self.id, old, parent_id))
+
+    def set_attribute(self, key: str, value: str) -> None:
+        """Set a free attribute (`"delivery_window"`: `"06:00-09:00"`)."""
+        if not isinstance(key, str) or not key.strip():
+            raise ValidationError.field("attributes", key, "keys must be non-empty strings")
+        if not isinstance(value, str):
+            raise ValidationError.field(f"attributes.{key}", value, "must be a string")
+        self.attributes[key] = value
 
     # -- status -----------------------------------------------------------------------------
 
@@ -262,6 +410,13 @@ class Account(Aggregate):
         """Contacts who have not left."""
         return [c for c in self.contacts if c.is_current]
 
+    def contact(self, contact_id: str) -> Contact:
+        """The contact with `contact_id`; `ValidationError` if the account has none such."""
+        for contact in self.contacts:
+            if contact.id == contact_id:
+                return contact
+        raise ValidationError.field("contact_id", contact_id, f"is not a contact of {self.id}")
+
     def add_contact(self, contact: Contact) -> None:
         """Add a contact; a new primary contact takes over from the old one."""
         if any(c.id == contact.id for c in self.contacts):
@@ -282,8 +437,32 @@ class Account(Aggregate):
 
     def tag(self, *tags: str) -> None:
         """Add tags (kept sorted and unique)."""
+        for tag in tags:
+            if not isinstance(tag, str) or not tag.strip():
+                raise ValidationError.field("tags", tag, "must be a non-empty string")
         self.tags = sorted(set(self.tags) | set(tags))
 
     def untag(self, *tags: str) -> None:
         """Remove tags."""
         self.tags = sorted(set(self.tags) - set(tags))
+
+
+PROFILE_FIELDS: frozenset[str] = frozenset(
+    {
+        "name",
+        "legal_name",
+        "vat_number",
+        "customer_group",
+        "industry",
+        "segment",
+        "currency",
+        "locale",
+        "timezone",
+        "tier",
+        "strategic",
+        "credit_limit",
+        "shares_credit_with_group",
+        "payment_terms",
+    }
+)
+"""Fields `Account.update_profile` may change; the rest have methods with their own rules."""

@@ -107,6 +107,9 @@ class _Transaction:
     def __init__(self, store: MemoryStore) -> None:
         self.store = store
         self.staged: dict[str, dict[str, _Staged]] = {}
+        # Index postings of the staged rows, per collection and index, so that a query inside
+        # a large transaction costs what it returns, not the number of writes staged so far.
+        self.postings: dict[str, dict[str, dict[Any, set[str]]]] = {}
         self.collections: dict[str, Collection[Any]] = {}
         self.events: list[Event] = []
         self.touched: list[tuple[Aggregate, int]] = []  # objects whose version we bumped
@@ -129,6 +132,17 @@ class _Transaction:
         else:
             committed = self.store.table(collection).rows.get(aggregate.id)
             base = committed.version if committed is not None else None
+        postings = self.postings.setdefault(
+            collection.name, {ix.name: {} for ix in collection.indexes}
+        )
+        if previous is not None and previous.row is not None:
+            for name, keys in previous.row.keys.items():
+                for key in keys:
+                    postings[name][key].discard(aggregate.id)
+        if row is not None:
+            for name, keys in row.keys.items():
+                for key in keys:
+                    postings[name].setdefault(key, set()).add(aggregate.id)
         staged[aggregate.id] = _Staged(base, row)
         self.events.extend(aggregate.pull_events())
 
@@ -249,12 +263,10 @@ class MemoryRepository(Generic[A]):
     def find(self, index: str, key: Any) -> builtins.list[A]:
         """Aggregates filed under `key` in `index`, ascending id."""
         self.collection.index(index)
-        ids = set(self._table.postings[index].get(key, ()))
-        for id, write in self._tx.staged.get(self.collection.name, {}).items():
-            if write.row is not None and key in write.row.keys[index]:
-                ids.add(id)
-            else:
-                ids.discard(id)
+        tx = self._tx
+        staged = tx.staged.get(self.collection.name, {})
+        ids = {id for id in self._table.postings[index].get(key, ()) if id not in staged}
+        ids.update(tx.postings.get(self.collection.name, {}).get(index, {}).get(key, ()))
         return self._load_all(sorted(ids))
 
     def find_range(self, index: str, start: Any = None, end: Any = None) -> builtins.list[A]:

@@ -15,8 +15,9 @@ from datetime import date
 
 import attrs
 
+from wholesale_crm.accounts.model import Account
 from wholesale_crm.catalog.model import Category, Product
-from wholesale_crm.samples import catalog
+from wholesale_crm.samples import accounts, catalog
 
 __all__ = ["SampleWholesaler", "generate"]
 
@@ -30,6 +31,7 @@ class SampleWholesaler:
     seed: int
     as_of: date
     currency: str = "GBP"
+    accounts: list[Account] = attrs.Factory(list)
     categories: list[Category] = attrs.Factory(list)
     products: list[Product] = attrs.Factory(list)
 
@@ -38,5 +40,6 @@ def generate(seed: int = 7, *, as_of: date = DEFAULT_AS_OF) -> SampleWholesaler:
     """Generate the sample wholesaler for `seed`, with history up to `as_of` (exclusive)."""
     rng = random.Random(seed)
     data = SampleWholesaler(seed=seed, as_of=as_of)
+    data.accounts = accounts.build(rng)
     data.categories, data.products = catalog.build(rng)
     return data

@@ -1,0 +1,1 @@
+"""Activities and follow-ups: interactions, timelines, tasks, cadences, call plans, day views."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TextIO
 
-from wholesale_crm.demo import accounts, catalog, kernel
+from wholesale_crm.demo import accounts, catalog, kernel, territories
 from wholesale_crm.samples import SampleWholesaler, generate
 
 __all__ = ["SECTIONS", "run"]
@@ -19,6 +19,7 @@ SECTIONS: list[tuple[str, Section]] = [
     ("Money, quantities and dates", kernel.show),
     ("Accounts: hierarchy, credit, duplicates", accounts.show),
     ("Catalogue and payment terms", catalog.show),
+    ("Territories and realignment", territories.show),
 ]
 
 

@@ -17,7 +17,8 @@ import attrs
 
 from wholesale_crm.accounts.model import Account
 from wholesale_crm.catalog.model import Category, Product
-from wholesale_crm.samples import accounts, catalog
+from wholesale_crm.samples import accounts, catalog, territories
+from wholesale_crm.samples.territories import TerritorySample
 
 __all__ = ["SampleWholesaler", "generate"]
 
@@ -30,16 +31,23 @@ class SampleWholesaler:
 
     seed: int
     as_of: date
+    accounts: list[Account]
+    categories: list[Category]
+    products: list[Product]
+    territories: TerritorySample
     currency: str = "GBP"
-    accounts: list[Account] = attrs.Factory(list)
-    categories: list[Category] = attrs.Factory(list)
-    products: list[Product] = attrs.Factory(list)
 
 
 def generate(seed: int = 7, *, as_of: date = DEFAULT_AS_OF) -> SampleWholesaler:
     """Generate the sample wholesaler for `seed`, with history up to `as_of` (exclusive)."""
     rng = random.Random(seed)
-    data = SampleWholesaler(seed=seed, as_of=as_of)
-    data.accounts = accounts.build(rng)
-    data.categories, data.products = catalog.build(rng)
-    return data
+    account_list = accounts.build(rng)
+    categories, products = catalog.build(rng)
+    return SampleWholesaler(
+        seed=seed,
+        as_of=as_of,
+        accounts=account_list,
+        categories=categories,
+        products=products,
+        territories=territories.build(rng, account_list),
+    )

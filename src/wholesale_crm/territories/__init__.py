@@ -1,0 +1,1 @@
+"""Territories: the tree, rule-based assignment, realignment, coverage history, visibility."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TextIO
 
-from wholesale_crm.demo import accounts, catalog, kernel, territories
+from wholesale_crm.demo import accounts, activities, catalog, kernel, pipeline, territories
 from wholesale_crm.samples import SampleWholesaler, generate
 
 __all__ = ["SECTIONS", "run"]
@@ -20,6 +20,8 @@ SECTIONS: list[tuple[str, Section]] = [
     ("Accounts: hierarchy, credit, duplicates", accounts.show),
     ("Catalogue and payment terms", catalog.show),
     ("Territories and realignment", territories.show),
+    ("Pipeline and forecasts", pipeline.show),
+    ("Activities and follow-ups", activities.show),
 ]
 
 

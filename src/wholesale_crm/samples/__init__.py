@@ -17,7 +17,9 @@ import attrs
 
 from wholesale_crm.accounts.model import Account
 from wholesale_crm.catalog.model import Category, Product
-from wholesale_crm.samples import accounts, catalog, territories
+from wholesale_crm.samples import accounts, activities, catalog, pipeline, territories
+from wholesale_crm.samples.activities import ActivitiesSample
+from wholesale_crm.samples.pipeline import PipelineSample
 from wholesale_crm.samples.territories import TerritorySample
 
 __all__ = ["SampleWholesaler", "generate"]
@@ -35,6 +37,8 @@ class SampleWholesaler:
     categories: list[Category]
     products: list[Product]
     territories: TerritorySample
+    pipeline: PipelineSample
+    activities: ActivitiesSample
     currency: str = "GBP"
 
 
@@ -50,4 +54,6 @@ def generate(seed: int = 7, *, as_of: date = DEFAULT_AS_OF) -> SampleWholesaler:
         categories=categories,
         products=products,
         territories=territories.build(rng, account_list),
+        pipeline=pipeline.build(rng, account_list, as_of),
+        activities=activities.build(rng, account_list, as_of),
     )

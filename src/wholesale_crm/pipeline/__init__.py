@@ -1,0 +1,1 @@
+"""Pipeline: leads, opportunities, stages and their history, forecasts and analytics."""

@@ -8,7 +8,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TextIO
 
-from wholesale_crm.demo import accounts, activities, catalog, kernel, pipeline, territories
+from wholesale_crm.demo import (
+    accounts,
+    activities,
+    catalog,
+    kernel,
+    pipeline,
+    pricing,
+    territories,
+)
 from wholesale_crm.samples import SampleWholesaler, generate
 
 __all__ = ["SECTIONS", "run"]
@@ -19,6 +27,7 @@ SECTIONS: list[tuple[str, Section]] = [
     ("Money, quantities and dates", kernel.show),
     ("Accounts: hierarchy, credit, duplicates", accounts.show),
     ("Catalogue and payment terms", catalog.show),
+    ("Customer-specific pricing", pricing.show),
     ("Territories and realignment", territories.show),
     ("Pipeline and forecasts", pipeline.show),
     ("Activities and follow-ups", activities.show),

@@ -17,7 +17,8 @@ import attrs
 
 from wholesale_crm.accounts.model import Account
 from wholesale_crm.catalog.model import Category, Product
-from wholesale_crm.samples import accounts, activities, catalog, pipeline, territories
+from wholesale_crm.pricing.model import PriceList
+from wholesale_crm.samples import accounts, activities, catalog, pipeline, pricing, territories
 from wholesale_crm.samples.activities import ActivitiesSample
 from wholesale_crm.samples.pipeline import PipelineSample
 from wholesale_crm.samples.territories import TerritorySample
@@ -36,6 +37,7 @@ class SampleWholesaler:
     accounts: list[Account]
     categories: list[Category]
     products: list[Product]
+    price_lists: list[PriceList]
     territories: TerritorySample
     pipeline: PipelineSample
     activities: ActivitiesSample
@@ -53,6 +55,7 @@ def generate(seed: int = 7, *, as_of: date = DEFAULT_AS_OF) -> SampleWholesaler:
         accounts=account_list,
         categories=categories,
         products=products,
+        price_lists=pricing.build(rng, account_list, products, categories),
         territories=territories.build(rng, account_list),
         pipeline=pipeline.build(rng, account_list, as_of),
         activities=activities.build(rng, account_list, as_of),

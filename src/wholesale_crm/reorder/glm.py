@@ -70,11 +70,13 @@ class CloglogModel:
 
 def _standardise(rows: Sequence[Sequence[float]]) -> tuple[list[float], list[float]]:
     n = len(rows)
-    k = len(rows[0])
-    means = [sum(r[j] for r in rows) / n for j in range(k)]
-    scales = []
-    for j in range(k):
-        var = sum((r[j] - means[j]) ** 2 for r in rows) / n
+    means: list[float] = []
+    scales: list[float] = []
+    # Column by column at C speed (zip, map, fsum): training sets have ~100k rows.
+    for column in zip(*rows, strict=True):
+        mean = math.fsum(column) / n
+        var = max(math.fsum(map(operator.mul, column, column)) / n - mean * mean, 0.0)
+        means.append(mean)
         scales.append(math.sqrt(var) if var > 1e-12 else 1.0)
     return means, scales
 
@@ -170,17 +172,17 @@ def fit_cloglog(
     if any(len(r) != k for r in rows):
         raise ValidationError.field("rows", k, "must all have the same length")
     means, scales = _standardise(rows)
-    z = [[(v - m) / s for v, m, s in zip(r, means, scales, strict=True)] for r in rows]
     rate = (sum(labels) + 0.5) / (len(labels) + 1.0)
     start = [math.log(-math.log1p(-rate))] + [0.0] * k
     evaluate = None
     if use_numpy is not False:
         try:
-            evaluate = _numpy_evaluator(z, labels)
+            evaluate = _numpy_evaluator(rows, means, scales, labels)
         except ImportError:
             if use_numpy:
                 raise
     if evaluate is None:
+        z = [[(v - m) / s for v, m, s in zip(r, means, scales, strict=True)] for r in rows]
         evaluate = _python_evaluator(z, labels)
     beta = _newton(k, l2, evaluate, start)
     return CloglogModel(beta[0], tuple(beta[1:]), tuple(means), tuple(scales))
@@ -213,10 +215,16 @@ def _python_evaluator(z: list[list[float]], labels: Sequence[int]) -> Evaluator:
     return evaluate
 
 
-def _numpy_evaluator(z: list[list[float]], labels: Sequence[int]) -> Evaluator:
+def _numpy_evaluator(
+    rows: Sequence[Sequence[float]],
+    means: Sequence[float],
+    scales: Sequence[float],
+    labels: Sequence[int],
+) -> Evaluator:
     import numpy as np
 
-    x = np.column_stack([np.ones(len(z)), np.asarray(z, dtype=float)])
+    z = (np.asarray(rows, dtype=float) - np.asarray(means)) / np.asarray(scales)
+    x = np.column_stack([np.ones(len(z)), z])
     y = np.asarray(labels, dtype=float)
 
     def evaluate(beta: list[float]) -> tuple[float, list[float], list[list[float]]]:

@@ -9,7 +9,9 @@ How it works, in plain words:
    like a year earlier.
 2. Learn from the history itself: step back one horizon (`horizon` days before `as_of`),
    compute the same description there and record who did order in the following `horizon`
-   days. A complementary log-log regression on these rows is calibrated by construction.
+   days; do the same at `pseudo_cutoffs - 1` earlier points, `pseudo_step` days apart, and
+   stack the rows (more examples, and a base rate averaged over more than one month). A
+   complementary log-log regression on these rows is calibrated by construction.
 3. Read the fitted hazard as a Weibull curve over time (`glm.fit_shape`) so any horizon gets a
    probability, non-decreasing in the horizon, and the median and 10-90% interval of the next
    order follow in closed form.
@@ -327,6 +329,9 @@ class ReorderPredictor:
 
     Args:
         horizon: Days ahead the model is calibrated for (and the training step back).
+        pseudo_cutoffs: How many points inside the history the model learns from: the
+            first a horizon before `as_of`, each further one `pseudo_step` days earlier.
+        pseudo_step: Days between those points.
         min_orders: Series need this many order days to be trained on and predicted.
         l2: Ridge penalty of the regression.
         max_days: Dates further than this from `as_of` are reported as `None`.
@@ -335,6 +340,8 @@ class ReorderPredictor:
     """
 
     horizon: int = attrs.field(default=30, validator=_positive_int)
+    pseudo_cutoffs: int = attrs.field(default=2, validator=_positive_int)
+    pseudo_step: int = attrs.field(default=21, validator=_positive_int)
     min_orders: int = attrs.field(default=2, validator=_positive_int)
     l2: float = attrs.field(default=1.0, validator=_positive)
     max_days: int = attrs.field(default=365, validator=_positive_int)
@@ -347,29 +354,35 @@ class ReorderPredictor:
         return "reorder predictor"
 
     def fit(self, history: OrderHistory, level: Level = "pair") -> FittedPredictor:
-        """Train on the history: features one horizon before `as_of`, labels after it.
+        """Train on the history: features at pseudo-cutoffs inside it, labels after each.
+
+        The pseudo-cutoffs are `as_of - horizon`, then every `pseudo_step` days earlier
+        (`pseudo_cutoffs` of them); each gives one row per series with `min_orders` order
+        days before it, labelled by whether the series ordered in the `horizon` days after.
 
         Raises:
-            ValidationError: the history holds no series with `min_orders` order days a
-                horizon before `as_of`, or they all did (or all did not) order since: the
-                model has nothing to learn from.
+            ValidationError: those rows are empty, or they all did (or all did not) order:
+                the model has nothing to learn from.
         """
         _check_level(level)
         return self._fit(prepare(history, level))
 
     def _fit(self, prep: Prepared) -> FittedPredictor:
         history = prep.history
-        end = history.as_of.toordinal()
-        pseudo = end - self.horizon
-        rows = features_at(prep, pseudo, self.horizon, self.min_orders)
+        last = history.as_of.toordinal() - self.horizon
+        rows: list[FeatureRow] = []
         labels: list[int] = []
         first_days: list[float | None] = []
-        for row in rows:
-            days = prep.days[row.index]
-            j = bisect.bisect_left(days, pseudo)
-            first = days[j] - pseudo if j < len(days) and days[j] < end else None
-            labels.append(0 if first is None else 1)
-            first_days.append(first)
+        for k in range(self.pseudo_cutoffs):
+            pseudo = last - k * self.pseudo_step
+            end = pseudo + self.horizon
+            for row in features_at(prep, pseudo, self.horizon, self.min_orders):
+                days = prep.days[row.index]
+                j = bisect.bisect_left(days, pseudo)
+                first = days[j] - pseudo if j < len(days) and days[j] < end else None
+                rows.append(row)
+                labels.append(0 if first is None else 1)
+                first_days.append(first)
         positives = sum(labels)
         if positives == 0 or positives == len(labels):
             raise ValidationError.field(

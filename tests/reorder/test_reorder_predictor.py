@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from wholesale_crm.errors import ValidationError
+from wholesale_crm.reorder.features import FEATURE_NAMES
 from wholesale_crm.reorder.predictor import (
     FittedPredictor,
     ReorderPrediction,
@@ -115,10 +116,31 @@ def test_too_little_history_is_a_clear_error() -> None:
     assert err.value.paths == ("history",)
 
 
+def test_learns_from_every_pseudo_cutoff() -> None:
+    # As of day 100: pseudo-cutoffs on day 70 (default and single) and day 49 (default only).
+    # X orders every 10 days: it reorders after both. Y (days 0, 20, 85) reorders after day 70
+    # but not in [49, 79). From day 70 alone every series reordered: nothing to learn.
+    x = [OrderEvent("A", "X", START + timedelta(days=d), Decimal(1)) for d in range(0, 100, 10)]
+    y = [OrderEvent("A", "Y", START + timedelta(days=d), Decimal(1)) for d in (0, 20, 85)]
+    history = build_history(x + y, START + timedelta(days=100))
+    with pytest.raises(ValidationError, match="too little to learn from"):
+        ReorderPredictor(pseudo_cutoffs=1).fit(history)
+    fitted = ReorderPredictor(pseudo_cutoffs=2, pseudo_step=21).fit(history)
+    assert math.isfinite(fitted.model.intercept)
+    assert len(fitted.model.coefficients) == len(FEATURE_NAMES["pair"])
+
+
 @pytest.mark.parametrize(
     "kwargs",
-    [{"horizon": 0}, {"min_orders": 0}, {"l2": 0.0}, {"max_days": -1}],
-    ids=["horizon", "min_orders", "l2", "max_days"],
+    [
+        {"horizon": 0},
+        {"pseudo_cutoffs": 0},
+        {"pseudo_step": 0},
+        {"min_orders": 0},
+        {"l2": 0.0},
+        {"max_days": -1},
+    ],
+    ids=["horizon", "pseudo_cutoffs", "pseudo_step", "min_orders", "l2", "max_days"],
 )
 def test_config_validation(kwargs: dict[str, float]) -> None:
     with pytest.raises(ValidationError) as err:

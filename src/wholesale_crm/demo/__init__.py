@@ -13,8 +13,10 @@ from wholesale_crm.demo import (
     activities,
     catalog,
     kernel,
+    orders,
     pipeline,
     pricing,
+    reorder,
     territories,
 )
 from wholesale_crm.samples import SampleWholesaler, generate
@@ -28,9 +30,11 @@ SECTIONS: list[tuple[str, Section]] = [
     ("Accounts: hierarchy, credit, duplicates", accounts.show),
     ("Catalogue and payment terms", catalog.show),
     ("Customer-specific pricing", pricing.show),
+    ("Order history, statements and buying behaviour", orders.show),
     ("Territories and realignment", territories.show),
     ("Pipeline and forecasts", pipeline.show),
     ("Activities and follow-ups", activities.show),
+    ("Reorder calls", reorder.show),
 ]
 
 

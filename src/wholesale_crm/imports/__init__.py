@@ -1,0 +1,1 @@
+"""Inbound files: CSV exports of invoice lines from ERPs, streamed into the repositories."""

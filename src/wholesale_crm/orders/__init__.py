@@ -1,0 +1,1 @@
+"""Order, invoice and payment history: documents, statements and buying behaviour."""

@@ -12,7 +12,7 @@ from wholesale_crm.activities.cadences import Cadence, Schedule
 from wholesale_crm.activities.callplans import AccountActivity, CallPlan
 from wholesale_crm.activities.model import Interaction, InteractionDetails
 from wholesale_crm.activities.tasks import FollowUp
-from wholesale_crm.adapters.memory import MemoryStore, MemoryUnitOfWork
+from wholesale_crm.adapters.memory import MemoryUnitOfWork
 from wholesale_crm.repositories import Collection
 from wholesale_crm.repositories.activities import (
     ACCOUNT_ACTIVITY,
@@ -127,11 +127,6 @@ class TestActivitiesCollections(RepositoryContract):
     @pytest.fixture(params=sorted(CASES))
     def case(self, request: pytest.FixtureRequest) -> str:
         return str(request.param)
-
-    @pytest.fixture
-    def new_uow(self) -> Callable[[], MemoryUnitOfWork]:
-        store = MemoryStore()
-        return lambda: MemoryUnitOfWork(store)
 
     @pytest.fixture
     def collection(self, case: str) -> Collection[Any]:

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from wholesale_crm.adapters.memory import MemoryStore, MemoryUnitOfWork
+from wholesale_crm.adapters.memory import MemoryUnitOfWork
 from wholesale_crm.catalog.model import Category, Product
 from wholesale_crm.ids import CategoryId, ProductId
 from wholesale_crm.money import Money
@@ -47,14 +47,7 @@ def change_category(category: Category) -> None:
     category.move_to(CategoryId("ELSEWHERE"))
 
 
-class _Memory(RepositoryContract):
-    @pytest.fixture
-    def new_uow(self) -> Callable[[], MemoryUnitOfWork]:
-        store = MemoryStore()
-        return lambda: MemoryUnitOfWork(store)
-
-
-class TestMemoryProducts(_Memory):
+class TestProductRepository(RepositoryContract):
     @pytest.fixture
     def collection(self) -> Collection[Product]:
         return PRODUCTS
@@ -68,7 +61,7 @@ class TestMemoryProducts(_Memory):
         return change_product
 
 
-class TestMemoryCategories(_Memory):
+class TestCategoryRepository(RepositoryContract):
     @pytest.fixture
     def collection(self) -> Collection[Category]:
         return CATEGORIES

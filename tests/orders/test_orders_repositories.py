@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from wholesale_crm.adapters.memory import MemoryStore, MemoryUnitOfWork
 from wholesale_crm.money import Money
 from wholesale_crm.orders.model import Invoice, Order, OrderLine, Payment, PaymentDue, Return
 from wholesale_crm.repositories import Collection
@@ -85,11 +84,6 @@ class TestOrderCollections(RepositoryContract):
     @pytest.fixture(params=sorted(CASES))
     def case(self, request: pytest.FixtureRequest) -> str:
         return str(request.param)
-
-    @pytest.fixture
-    def new_uow(self) -> Callable[[], MemoryUnitOfWork]:
-        store = MemoryStore()
-        return lambda: MemoryUnitOfWork(store)
 
     @pytest.fixture
     def collection(self, case: str) -> Collection[Any]:

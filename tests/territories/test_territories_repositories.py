@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from wholesale_crm.adapters.memory import MemoryStore, MemoryUnitOfWork
 from wholesale_crm.periods import DateRange
 from wholesale_crm.repositories import Collection
 from wholesale_crm.repositories.territories import ACCOUNT_COVERAGE, TERRITORIES, TERRITORY_STAFF
@@ -20,13 +19,6 @@ from wholesale_crm.territories.model import (
 )
 from wholesale_crm.territories.rules import Criterion, Rule
 from wholesale_crm.testing.conformance import RepositoryContract
-
-
-class MemoryContract(RepositoryContract):
-    @pytest.fixture
-    def new_uow(self) -> Callable[[], MemoryUnitOfWork]:
-        store = MemoryStore()
-        return lambda: MemoryUnitOfWork(store)
 
 
 def make_territory(n: int) -> Territory:
@@ -45,7 +37,7 @@ def change_territory(territory: Territory) -> None:
     territory.pin("A7")
 
 
-class TestTerritories(MemoryContract):
+class TestTerritories(RepositoryContract):
     @pytest.fixture
     def collection(self) -> Collection[Any]:
         return TERRITORIES
@@ -69,7 +61,7 @@ def change_staff(staff: TerritoryStaff) -> None:
     staff.assign("rep9", "owner", DateRange(date(2025, 7, 1)))
 
 
-class TestTerritoryStaff(MemoryContract):
+class TestTerritoryStaff(RepositoryContract):
     @pytest.fixture
     def collection(self) -> Collection[Any]:
         return TERRITORY_STAFF
@@ -95,7 +87,7 @@ def change_coverage(coverage: AccountCoverage) -> None:
     coverage.add_member("user9", "inside_sales", DateRange(date(2025, 7, 1)))
 
 
-class TestAccountCoverage(MemoryContract):
+class TestAccountCoverage(RepositoryContract):
     @pytest.fixture
     def collection(self) -> Collection[Any]:
         return ACCOUNT_COVERAGE

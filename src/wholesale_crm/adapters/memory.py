@@ -11,14 +11,14 @@ from __future__ import annotations
 import bisect
 import builtins
 from collections.abc import Callable, Iterable, Iterator
-from types import TracebackType
-from typing import Any, Generic, Self, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 import attrs
 
+from wholesale_crm.adapters.base import BaseUnitOfWork, Transaction
 from wholesale_crm.aggregate import Aggregate
 from wholesale_crm.errors import ConcurrencyConflict, DuplicateRecord, NotFound
-from wholesale_crm.events import Event, MessageBus
+from wholesale_crm.events import MessageBus
 from wholesale_crm.repositories import Collection
 from wholesale_crm.serialization import from_dict, to_dict
 
@@ -103,16 +103,15 @@ class _Staged:
     row: _Row | None  # None stages a delete
 
 
-class _Transaction:
+class _Transaction(Transaction):
     def __init__(self, store: MemoryStore) -> None:
+        super().__init__()
         self.store = store
         self.staged: dict[str, dict[str, _Staged]] = {}
         # Index postings of the staged rows, per collection and index, so that a query inside
         # a large transaction costs what it returns, not the number of writes staged so far.
         self.postings: dict[str, dict[str, dict[Any, set[str]]]] = {}
         self.collections: dict[str, Collection[Any]] = {}
-        self.events: list[Event] = []
-        self.touched: list[tuple[Aggregate, int]] = []  # objects whose version we bumped
 
     def staged_for(self, collection: Collection[Any]) -> dict[str, _Staged]:
         self.collections[collection.name] = collection
@@ -144,9 +143,8 @@ class _Transaction:
                 for key in keys:
                     postings[name].setdefault(key, set()).add(aggregate.id)
         staged[aggregate.id] = _Staged(base, row)
-        self.events.extend(aggregate.pull_events())
 
-    def commit(self) -> list[Event]:
+    def commit(self) -> None:
         # Check every write before applying any, so a conflict leaves the store untouched.
         for name, writes in self.staged.items():
             table = self.store.table(self.collections[name])
@@ -162,11 +160,6 @@ class _Transaction:
             table = self.store.table(self.collections[name])
             for id, write in writes.items():
                 table.put(id, write.row)
-        return self.events
-
-    def restore_versions(self) -> None:
-        for aggregate, version in reversed(self.touched):
-            aggregate.version = version
 
 
 class MemoryRepository(Generic[A]):
@@ -201,25 +194,22 @@ class MemoryRepository(Generic[A]):
         tx = self._tx
         if tx.current(self.collection, aggregate.id) is not None:
             raise DuplicateRecord(self.collection.kind, aggregate.id)
-        row = self._row(aggregate, 1)
-        tx.touched.append((aggregate, aggregate.version))
-        aggregate.version = 1
-        tx.stage(self.collection, aggregate, row)
+        tx.stage(self.collection, aggregate, self._row(aggregate, 1))
+        tx.written(aggregate, 1)
 
     def save(self, aggregate: A) -> None:
         """Stage changes; raises `ConcurrencyConflict` on a stale version, `NotFound` if gone."""
         tx = self._tx
         self._check_version(tx, aggregate)
-        row = self._row(aggregate, aggregate.version + 1)
-        tx.touched.append((aggregate, aggregate.version))
-        aggregate.version += 1
-        tx.stage(self.collection, aggregate, row)
+        tx.stage(self.collection, aggregate, self._row(aggregate, aggregate.version + 1))
+        tx.written(aggregate, aggregate.version + 1)
 
     def delete(self, aggregate: A) -> None:
         """Stage removal; version-checked like `save`."""
         tx = self._tx
         self._check_version(tx, aggregate)
         tx.stage(self.collection, aggregate, None)
+        tx.written(aggregate, None)
 
     def _check_version(self, tx: _Transaction, aggregate: A) -> None:
         current = tx.current(self.collection, aggregate.id)
@@ -302,8 +292,11 @@ def _in_range(key: Any, start: Any, end: Any) -> bool:
     return (start is None or key >= start) and (end is None or key < end)
 
 
-class MemoryUnitOfWork:
+class MemoryUnitOfWork(BaseUnitOfWork[_Transaction]):
     """A unit of work over a `MemoryStore`.
+
+    Writes are staged and applied all at once by `commit()`, after every version has been
+    checked; a conflict found then applies nothing.
 
     Args:
         store: The store to work on; a new empty one by default.
@@ -311,58 +304,27 @@ class MemoryUnitOfWork:
     """
 
     def __init__(self, store: MemoryStore | None = None, *, bus: MessageBus | None = None) -> None:
+        super().__init__(bus)
         self.store = store if store is not None else MemoryStore()
-        self.bus = bus if bus is not None else MessageBus()
-        self._tx: _Transaction | None = None
-        self._repositories: dict[str, MemoryRepository[Any]] = {}
 
-    def __enter__(self) -> Self:
-        if self._tx is not None:
-            raise RuntimeError("this unit of work is already in a transaction")
-        self._tx = _Transaction(self.store)
-        return self
+    def _begin(self) -> _Transaction:
+        return _Transaction(self.store)
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if self._tx is not None:
-            self.rollback()
-        self._tx = None
+    def _commit(self, tx: _Transaction) -> None:
+        tx.commit()
 
-    def _current(self) -> _Transaction:
-        if self._tx is None:
-            raise RuntimeError("use the unit of work inside a `with uow:` block")
-        return self._tx
-
-    def commit(self) -> None:
-        """Apply every staged write after checking all versions, then publish the events.
-
-        On a conflict nothing is applied and the transaction is rolled back. Events go to the
-        bus only once the data is stored; a handler's failure does not undo the commit.
-        """
-        tx = self._current()
-        try:
-            events = tx.commit()
-        except Exception:
-            self.rollback()
-            raise
-        self._tx = _Transaction(self.store)
-        if events:
-            self.bus.publish(*events)
-
-    def rollback(self) -> None:
-        """Drop every staged write and restore the versions of the objects that were staged."""
-        tx = self._current()
+    def _abandon(self, tx: _Transaction) -> None:
         tx.restore_versions()
-        self._tx = _Transaction(self.store)
+
+    def _next(self, tx: _Transaction) -> _Transaction:
+        return _Transaction(self.store)
+
+    def _close(self, tx: _Transaction) -> None:
+        """Nothing to release: the store lives on."""
+
+    def _repository(self, collection: Collection[A]) -> MemoryRepository[A]:
+        return MemoryRepository(collection, self._current)
 
     def repository(self, collection: Collection[A]) -> MemoryRepository[A]:
         """The repository of `collection` in this unit of work."""
-        repo = self._repositories.get(collection.name)
-        if repo is None:
-            repo = MemoryRepository(collection, self._current)
-            self._repositories[collection.name] = repo
-        return repo
+        return cast(MemoryRepository[A], super().repository(collection))

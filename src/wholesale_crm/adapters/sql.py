@@ -17,16 +17,16 @@ import builtins
 import enum
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
-from types import TracebackType
-from typing import Any, Generic, Self, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection, Engine
 
+from wholesale_crm.adapters.base import BaseUnitOfWork, Transaction
 from wholesale_crm.aggregate import Aggregate
 from wholesale_crm.errors import ConcurrencyConflict, DuplicateRecord, NotFound
-from wholesale_crm.events import Event, MessageBus
+from wholesale_crm.events import MessageBus
 from wholesale_crm.repositories import Collection
 from wholesale_crm.serialization import from_dict, to_dict
 
@@ -101,11 +101,10 @@ class SqlStore:
         metadata.drop_all(self.engine)
 
 
-class _Transaction:
+class _Transaction(Transaction):
     def __init__(self, connection: Connection) -> None:
+        super().__init__()
         self.connection = connection
-        self.events: list[Event] = []
-        self.touched: list[tuple[Aggregate, int]] = []
 
 
 class SqlRepository(Generic[A]):
@@ -157,7 +156,7 @@ class SqlRepository(Generic[A]):
             )
         )
         self._write_index(aggregate)
-        self._touch(tx, aggregate, 1)
+        tx.written(aggregate, 1)
 
     def save(self, aggregate: A) -> None:
         """Update; raises `ConcurrencyConflict` on a stale version, `NotFound` if gone."""
@@ -171,7 +170,7 @@ class SqlRepository(Generic[A]):
         if result.rowcount != 1:
             self._raise_stale(aggregate)
         self._write_index(aggregate)
-        self._touch(tx, aggregate, new)
+        tx.written(aggregate, new)
 
     def delete(self, aggregate: A) -> None:
         """Delete; version-checked like `save`."""
@@ -184,18 +183,13 @@ class SqlRepository(Generic[A]):
         if result.rowcount != 1:
             self._raise_stale(aggregate)
         self._clear_index(aggregate.id)
-        tx.events.extend(aggregate.pull_events())
+        tx.written(aggregate, None)
 
     def _raise_stale(self, aggregate: A) -> None:
         actual = self._version(aggregate.id)
         if actual is None:
             raise NotFound(self.collection.kind, aggregate.id)
         raise ConcurrencyConflict(self.collection.kind, aggregate.id, aggregate.version, actual)
-
-    def _touch(self, tx: _Transaction, aggregate: A, version: int) -> None:
-        tx.touched.append((aggregate, aggregate.version))
-        aggregate.version = version
-        tx.events.extend(aggregate.pull_events())
 
     def _clear_index(self, id: str) -> None:
         self._tx.connection.execute(
@@ -282,7 +276,7 @@ class SqlRepository(Generic[A]):
         return [self._load(row.version, row.document) for row in rows]
 
 
-class SqlUnitOfWork:
+class SqlUnitOfWork(BaseUnitOfWork[_Transaction]):
     """A unit of work on one database connection and transaction.
 
     Args:
@@ -291,62 +285,31 @@ class SqlUnitOfWork:
     """
 
     def __init__(self, store: SqlStore, *, bus: MessageBus | None = None) -> None:
+        super().__init__(bus)
         self.store = store
-        self.bus = bus if bus is not None else MessageBus()
-        self._tx: _Transaction | None = None
-        self._repositories: dict[str, SqlRepository[Any]] = {}
 
-    def __enter__(self) -> Self:
-        if self._tx is not None:
-            raise RuntimeError("this unit of work is already in a transaction")
+    def _begin(self) -> _Transaction:
         connection = self.store.engine.connect()
         connection.begin()
-        self._tx = _Transaction(connection)
-        return self
+        return _Transaction(connection)
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if self._tx is not None:
-            self._undo(self._tx)
-            self._tx.connection.close()
-        self._tx = None
-
-    def _current(self) -> _Transaction:
-        if self._tx is None:
-            raise RuntimeError("use the unit of work inside a `with uow:` block")
-        return self._tx
-
-    def commit(self) -> None:
-        """Commit the database transaction, then publish the collected events."""
-        tx = self._current()
+    def _commit(self, tx: _Transaction) -> None:
         tx.connection.commit()
-        tx.connection.begin()
-        self._tx = _Transaction(tx.connection)
-        events = tx.events
-        if events:
-            self.bus.publish(*events)
 
-    def rollback(self) -> None:
-        """Roll the database transaction back and restore the staged objects' versions."""
-        tx = self._current()
-        self._undo(tx)
-        tx.connection.begin()
-        self._tx = _Transaction(tx.connection)
-
-    @staticmethod
-    def _undo(tx: _Transaction) -> None:
+    def _abandon(self, tx: _Transaction) -> None:
         tx.connection.rollback()
-        for aggregate, version in reversed(tx.touched):
-            aggregate.version = version
+        tx.restore_versions()
+
+    def _next(self, tx: _Transaction) -> _Transaction:
+        tx.connection.begin()
+        return _Transaction(tx.connection)
+
+    def _close(self, tx: _Transaction) -> None:
+        tx.connection.close()
+
+    def _repository(self, collection: Collection[A]) -> SqlRepository[A]:
+        return SqlRepository(collection, self)
 
     def repository(self, collection: Collection[A]) -> SqlRepository[A]:
         """The repository of `collection` in this unit of work."""
-        repo = self._repositories.get(collection.name)
-        if repo is None:
-            repo = SqlRepository(collection, self)
-            self._repositories[collection.name] = repo
-        return repo
+        return cast(SqlRepository[A], super().repository(collection))

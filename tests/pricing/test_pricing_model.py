@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from pricing_world import eur, fixed, plist, rule
 
 from wholesale_crm.errors import ValidationError
 from wholesale_crm.money import Money
@@ -38,7 +38,7 @@ def test_targets_need_an_id_except_everything() -> None:
 @pytest.mark.parametrize(
     ("build", "path"),
     [
-        (lambda: FixedPrice(eur("-0.01")), "price"),
+        (lambda: FixedPrice(Money("-0.01", "EUR")), "price"),
         (lambda: PercentOff(Decimal("100.5")), "percent"),
         (lambda: PercentOff(-1), "percent"),
         (lambda: MarkupOnCost(-5), "percent"),
@@ -69,7 +69,7 @@ def test_floats_are_refused() -> None:
         PercentOff(10.5)  # type: ignore[arg-type]
 
 
-def test_a_tier_upper_bound_must_be_above_its_threshold() -> None:
+def test_a_tier_upper_bound_must_be_above_its_threshold(fixed: Callable[..., PriceRule]) -> None:
     with pytest.raises(ValidationError, match="rule R1: must be above min_quantity 10"):
         fixed("R1", "COLA", "3.00", min_quantity=10, max_quantity=10)
     tier = fixed("R1", "COLA", "3.00", min_quantity=10, max_quantity=24)
@@ -77,7 +77,9 @@ def test_a_tier_upper_bound_must_be_above_its_threshold() -> None:
     assert tier.is_tier
 
 
-def test_rule_ids_are_unique_within_a_list() -> None:
+def test_rule_ids_are_unique_within_a_list(
+    fixed: Callable[..., PriceRule], plist: Callable[..., PriceList]
+) -> None:
     with pytest.raises(ValidationError, match="used twice"):
         plist("BASE", "base", fixed("R1", "COLA", "3"), fixed("R1", "GUM", "1"))
 
@@ -92,12 +94,16 @@ def test_rule_ids_are_unique_within_a_list() -> None:
         ("promotion", {"territory_id": "T1", "account_id": "A1"}, "at most one audience"),
     ],
 )
-def test_each_kind_names_its_audience(kind: str, audience: dict[str, str], message: str) -> None:
+def test_each_kind_names_its_audience(
+    kind: str, audience: dict[str, str], message: str, plist: Callable[..., PriceList]
+) -> None:
     with pytest.raises(ValidationError, match=message):
         plist("L1", kind, **audience)
 
 
-def test_only_account_lists_opt_out_and_no_list_is_its_own_base() -> None:
+def test_only_account_lists_opt_out_and_no_list_is_its_own_base(
+    plist: Callable[..., PriceList],
+) -> None:
     with pytest.raises(ValidationError, match="only an account list"):
         plist("G", "group", customer_group="horeca", inherit_parent=False)
     with pytest.raises(ValidationError, match="its own base"):
@@ -108,7 +114,11 @@ def test_only_account_lists_opt_out_and_no_list_is_its_own_base() -> None:
     )
 
 
-def test_rule_changes_record_events() -> None:
+def test_rule_changes_record_events(
+    eur: Callable[[str], Money],
+    fixed: Callable[..., PriceRule],
+    plist: Callable[..., PriceList],
+) -> None:
     price_list = plist("BASE", "base", fixed("R1", "COLA", "3.00"))
     price_list.add_rule(fixed("R2", "GUM", "0.50"))
     price_list.replace_rule(fixed("R1", "COLA", "3.20"))
@@ -123,7 +133,10 @@ def test_rule_changes_record_events() -> None:
     assert PriceListChanged("BASE", "added", "R2") == PriceListChanged("BASE", "added", "R2")
 
 
-def test_a_list_round_trips_through_the_converter() -> None:
+def test_a_list_round_trips_through_the_converter(
+    rule: Callable[..., PriceRule],
+    fixed: Callable[..., PriceRule],
+) -> None:
     original = PriceList(
         "HORECA",
         "Horeca",
@@ -148,7 +161,9 @@ def test_a_list_round_trips_through_the_converter() -> None:
     assert again.rules == original.rules
 
 
-def test_a_document_with_a_bad_rule_points_at_it() -> None:
+def test_a_document_with_a_bad_rule_points_at_it(
+    fixed: Callable[..., PriceRule], plist: Callable[..., PriceList]
+) -> None:
     document = to_dict(plist("BASE", "base", fixed("R1", "COLA", "3.00")))
     document["rules"][0]["computation"]["price"]["amount"] = "-1"
     with pytest.raises(ValidationError) as caught:

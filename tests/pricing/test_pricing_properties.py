@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date, timedelta
 from decimal import Decimal
 
-from hypothesis import given
+from hypothesis import event, given
 from hypothesis import strategies as st
-from pricing_world import CATEGORIES, ON, account, base_list, eur, plist, products
 
+from wholesale_crm.accounts.model import Account
+from wholesale_crm.catalog.model import Category, Product
+from wholesale_crm.errors import RuleError
+from wholesale_crm.money import Money
+from wholesale_crm.periods import DateRange
 from wholesale_crm.pricing.model import (
+    BaseSource,
     Computation,
     FixedPrice,
     Formula,
@@ -20,16 +27,9 @@ from wholesale_crm.pricing.model import (
 )
 from wholesale_crm.pricing.pricer import Pricer
 
-P = products()
-TARGETS = [
-    *(Target.product(p) for p in P),
-    *(Target.category(c.id) for c in CATEGORIES),
-    Target.everything(),
-]
-
-cents = st.integers(0, 1000).map(lambda c: eur(str(Decimal(c) / 100)))
+cents = st.integers(0, 1000).map(lambda c: FixedPrice(Money(Decimal(c) / 100, "EUR")))
 computations: st.SearchStrategy[Computation] = st.one_of(
-    cents.map(FixedPrice),
+    cents,
     st.integers(0, 100).map(PercentOff),
     st.integers(0, 200).map(MarkupOnCost),
     st.builds(
@@ -44,12 +44,21 @@ computations: st.SearchStrategy[Computation] = st.one_of(
 quantities = st.one_of(st.integers(0, 100), st.decimals("0", "100", places=2))
 
 
+def targets(products: dict[str, Product], categories: tuple[Category, ...]) -> list[Target]:
+    """Every product, every category and "all"."""
+    return [
+        *(Target.product(p) for p in sorted(products)),
+        *(Target.category(c.id) for c in categories),
+        Target.everything(),
+    ]
+
+
 @st.composite
-def rule_sets(draw: st.DrawFn) -> list[PriceRule]:
+def rule_sets(draw: st.DrawFn, targets: list[Target]) -> list[PriceRule]:
     """Rules with distinct (target, threshold, priority), so none tie."""
     keys = draw(
         st.lists(
-            st.tuples(st.sampled_from(TARGETS), st.sampled_from([0, 5, 10, 24]), st.integers(0, 2)),
+            st.tuples(st.sampled_from(targets), st.sampled_from([0, 5, 10, 24]), st.integers(0, 2)),
             min_size=1,
             max_size=10,
             unique=True,
@@ -62,23 +71,48 @@ def rule_sets(draw: st.DrawFn) -> list[PriceRule]:
 
 
 def group(rules: list[PriceRule], **kw: object) -> PriceList:
-    return plist("GRP", "group", *rules, customer_group="horeca", **kw)  # type: ignore[arg-type]
+    """The horeca group list GRP."""
+    return PriceList("GRP", "Grp", "group", "EUR", rules, customer_group="horeca", **kw)  # type: ignore[arg-type]
 
 
-def figures(pricer: Pricer, product: str, quantity: object) -> tuple[Decimal, Decimal, str, str]:
-    result = pricer.price(account(), P[product], quantity, on=ON)  # type: ignore[arg-type]
-    return result.unit_amount, result.total_amount, result.price_list_id, result.rule_id
+def build(lists: list[PriceList], categories: tuple[Category, ...]) -> Pricer | RuleError:
+    """A pricer, or the `RuleError` validation refused the lists with."""
+    try:
+        return Pricer(lists, categories=categories)
+    except RuleError as error:
+        return error
 
 
-@given(rule_sets(), st.randoms(use_true_random=False), st.sampled_from(sorted(P)), quantities)
+@given(data=st.data(), rng=st.randoms(use_true_random=False), quantity=quantities)
 def test_the_result_does_not_depend_on_the_order_rules_were_added(
-    rules: list[PriceRule], rng: object, product: str, quantity: object
+    data: st.DataObject,
+    rng: object,
+    quantity: object,
+    on: date,
+    categories: tuple[Category, ...],
+    make_products: Callable[[], dict[str, Product]],
+    account: Callable[..., Account],
+    base_list: Callable[..., PriceList],
 ) -> None:
+    products = make_products()
+    rules = data.draw(rule_sets(targets(products, categories)))
+    product = products[data.draw(st.sampled_from(sorted(products)))]
     shuffled = list(rules)
     rng.shuffle(shuffled)  # type: ignore[attr-defined]
-    first = Pricer([group(rules), base_list()], categories=CATEGORIES)
-    second = Pricer([base_list(), group(shuffled)], categories=CATEGORIES)
-    assert figures(first, product, quantity) == figures(second, product, quantity)
+    first = build([group(rules), base_list()], categories)
+    second = build([base_list(), group(shuffled)], categories)
+    if isinstance(first, RuleError) or isinstance(second, RuleError):
+        # A rising schedule is refused whatever the order the rules came in.
+        assert isinstance(first, RuleError)
+        assert isinstance(second, RuleError)
+        return
+    one, other = (p.price(account(), product, quantity, on=on) for p in (first, second))  # type: ignore[arg-type]
+    assert (one.unit_amount, one.total_amount, one.price_list_id, one.rule_id) == (
+        other.unit_amount,
+        other.total_amount,
+        other.price_list_id,
+        other.rule_id,
+    )
 
 
 @st.composite
@@ -97,50 +131,158 @@ def falling_schedules(draw: st.DrawFn, product: str, prefix: str) -> list[PriceR
         PriceRule(
             f"{prefix}{t}",
             Target.product(product),
-            FixedPrice(eur(str(Decimal(c) / 100))),
+            FixedPrice(Money(Decimal(c) / 100, "EUR")),
             min_quantity=t,
         )
         for t, c in zip([0, *thresholds], prices, strict=True)
     ]
 
 
-@given(falling_schedules("COLA", "G"), falling_schedules("COLA", "B"), st.booleans())
-def test_range_tiers_never_raise_the_unit_price_when_buying_more(
-    own: list[PriceRule], below: list[PriceRule], overrides: bool
+def unit_prices(pricer: Pricer, account: Account, product: Product, on: date) -> list[Decimal]:
+    """COLA's unit price at every quantity from 0 to 94."""
+    return [pricer.price(account, product, q, on=on).unit_amount for q in range(95)]
+
+
+@given(
+    own=falling_schedules("COLA", "G"),
+    below=falling_schedules("COLA", "B"),
+    overrides=st.booleans(),
+)
+def test_falling_range_schedules_are_accepted_and_never_raise_the_price(
+    own: list[PriceRule],
+    below: list[PriceRule],
+    overrides: bool,
+    on: date,
+    categories: tuple[Category, ...],
+    make_products: Callable[[], dict[str, Product]],
+    account: Callable[..., Account],
+    plist: Callable[..., PriceList],
 ) -> None:
     base = plist("BASE", "base", *(r for r in below if r.is_tier))
-    pricer = Pricer([group(own, overrides_tiers_below=overrides), base], categories=CATEGORIES)
-    units = [
-        pricer.price(account(), P["COLA"], q, on=ON).unit_price.amount for q in range(0, 64, 3)
-    ]
+    pricer = Pricer([group(own, overrides_tiers_below=overrides), base], categories=categories)
+    units = unit_prices(pricer, account(), make_products()["COLA"], on)
+    assert units == sorted(units, reverse=True)
+
+
+ON = date(2026, 3, 2)  # the pricing date of the `on` fixture, for validities around it
+VALIDITIES = [
+    DateRange(),
+    DateRange(ON, None),
+    DateRange(None, ON),
+    DateRange(ON - timedelta(days=7), ON + timedelta(days=1)),
+]
+
+
+@st.composite
+def comparable_schedules(draw: st.DrawFn, prefix: str, own_list: bool) -> list[PriceRule]:
+    """Any tier schedule for COLA whose unit prices validation can compare: all fixed prices,
+    all percentages off the list price, or all computed from the cost. Thresholds,
+    priorities, validities and prices are arbitrary (rising, falling, overlapping); so are
+    upper bounds in the list that prices the line, which starts with a rule from 0 so that
+    every quantity has a price there. Tiers of the list below have no upper bound: above the
+    bound of a tier below, the line goes back to the list above, which validation cannot
+    compare (see `pricing.validation`)."""
+    family = draw(
+        st.sampled_from(
+            [
+                cents,
+                st.integers(0, 100).map(PercentOff),
+                st.one_of(
+                    st.integers(0, 100).map(lambda p: PercentOff(p, BaseSource.COST)),
+                    st.integers(0, 200).map(MarkupOnCost),
+                ),
+            ]
+        )
+    )
+    thresholds = draw(st.lists(st.integers(1, 60), max_size=4))
+    rules = []
+    if own_list:
+        rules.append(PriceRule(f"{prefix}0", Target.product("COLA"), draw(family)))
+    for i, threshold in enumerate(thresholds, 1):
+        bound = draw(st.one_of(st.none(), st.integers(1, 30))) if own_list else None
+        rules.append(
+            PriceRule(
+                f"{prefix}{i}",
+                Target.product("COLA"),
+                draw(family),
+                min_quantity=threshold,
+                max_quantity=None if bound is None else threshold + bound,
+                priority=draw(st.integers(0, 1)),
+                valid=draw(st.sampled_from(VALIDITIES)),
+            )
+        )
+    return rules
+
+
+@given(
+    own=comparable_schedules("G", True),
+    below=comparable_schedules("B", False),
+    overrides=st.booleans(),
+)
+def test_range_schedules_that_pass_validation_never_raise_the_unit_price(
+    own: list[PriceRule],
+    below: list[PriceRule],
+    overrides: bool,
+    on: date,
+    categories: tuple[Category, ...],
+    make_products: Callable[[], dict[str, Product]],
+    account: Callable[..., Account],
+    plist: Callable[..., PriceList],
+) -> None:
+    lists = [group(own, overrides_tiers_below=overrides), plist("BASE", "base", *below)]
+    pricer = build(lists, categories)
+    if isinstance(pricer, RuleError):
+        event("refused by validation")  # a tie, overlapping tiers, or a rising schedule
+        return
+    units = unit_prices(pricer, account(), make_products()["COLA"], on)
     assert units == sorted(units, reverse=True)
 
 
 @given(
-    st.lists(st.tuples(st.integers(1, 60), computations), max_size=4, unique_by=lambda t: t[0]),
-    computations,
-    st.sampled_from(["COLA", "CHIPS"]),
+    tiers=st.lists(
+        st.tuples(st.integers(1, 60), computations), max_size=4, unique_by=lambda t: t[0]
+    ),
+    first=computations,
+    product=st.sampled_from(["COLA", "CHIPS"]),
 )
 def test_slab_line_totals_never_fall_when_quantity_rises(
-    tiers: list[tuple[int, Computation]], first: Computation, product: str
+    tiers: list[tuple[int, Computation]],
+    first: Computation,
+    product: str,
+    on: date,
+    categories: tuple[Category, ...],
+    make_products: Callable[[], dict[str, Product]],
+    account: Callable[..., Account],
+    base_list: Callable[..., PriceList],
 ) -> None:
     rules = [
         PriceRule(f"S{t}", Target.product(product), comp, min_quantity=t)
         for t, comp in [(0, first), *tiers]
     ]
-    pricer = Pricer([group(rules, tiers="slab"), base_list()], categories=CATEGORIES)
-    totals = [
-        pricer.price(account(), P[product], q, on=ON).line_total.amount for q in range(0, 70, 3)
-    ]
+    pricer = Pricer([group(rules, tiers="slab"), base_list()], categories=categories)
+    item = make_products()[product]
+    totals = [pricer.price(account(), item, q, on=on).total_amount for q in range(0, 70, 3)]
     assert totals == sorted(totals)
 
 
-@given(rule_sets(), st.sampled_from(sorted(P)), quantities, st.sampled_from(["range", "slab"]))
+@given(data=st.data(), quantity=quantities, mode=st.sampled_from(["range", "slab"]))
 def test_explanations_match_prices_and_prices_are_clean(
-    rules: list[PriceRule], product: str, quantity: object, mode: str
+    data: st.DataObject,
+    quantity: object,
+    mode: str,
+    on: date,
+    categories: tuple[Category, ...],
+    make_products: Callable[[], dict[str, Product]],
+    account: Callable[..., Account],
+    base_list: Callable[..., PriceList],
 ) -> None:
-    pricer = Pricer([group(rules, tiers=mode), base_list()], categories=CATEGORIES)
-    result = pricer.price(account(), P[product], quantity, on=ON)  # type: ignore[arg-type]
+    products = make_products()
+    rules = data.draw(rule_sets(targets(products, categories)))
+    product = products[data.draw(st.sampled_from(sorted(products)))]
+    pricer = build([group(rules, tiers=mode), base_list()], categories)
+    if isinstance(pricer, RuleError):
+        return  # a rising range schedule, refused (see the test above)
+    result = pricer.price(account(), product, quantity, on=on)  # type: ignore[arg-type]
     explanation = result.explain()
     assert (explanation.unit_price, explanation.line_total) == (
         result.unit_price,
@@ -150,7 +292,7 @@ def test_explanations_match_prices_and_prices_are_clean(
     for money in (result.unit_price, result.line_total):
         assert money.amount >= 0
         assert money.is_rounded()
-    (many,) = pricer.price_many(account(), [(P[product], quantity)], on=ON)  # type: ignore[list-item]
+    (many,) = pricer.price_many(account(), [(product, quantity)], on=on)  # type: ignore[list-item]
     assert (many.unit_price, many.line_total, many.rule_id) == (
         result.unit_price,
         result.line_total,

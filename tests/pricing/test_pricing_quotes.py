@@ -2,40 +2,61 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from pricing_world import CATEGORIES, ON, account, base_list, eur, fixed, plist, products
 
+from wholesale_crm.accounts.model import Account
 from wholesale_crm.accounts.terms import EarlyPaymentDiscount, NetDays
+from wholesale_crm.catalog.model import Category, Product
 from wholesale_crm.errors import PolicyViolation, ValidationError
+from wholesale_crm.money import Money
 from wholesale_crm.periods import DateRange
+from wholesale_crm.pricing.model import PriceList, PriceRule
 from wholesale_crm.pricing.pricer import Pricer
 from wholesale_crm.pricing.quotes import Quote, QuoteIssued, QuoteStatus, quote_for, reprice
 from wholesale_crm.serialization import from_dict, to_dict
 
-P = products()
 AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
-PROMO = plist(
-    "PROMO",
-    "promotion",
-    fixed("SPRING", "COLA", "3.20", valid=DateRange(None, date(2026, 4, 1))),
-)
 TERMS = NetDays(30, EarlyPaymentDiscount(2, 10))
 
 
-def customer() -> object:
+@pytest.fixture
+def pricer(
+    categories: tuple[Category, ...],
+    plist: Callable[..., PriceList],
+    fixed: Callable[..., PriceRule],
+    base_list: Callable[..., PriceList],
+) -> Pricer:
+    """A spring promotion on COLA (3.20 until April), over the base list."""
+    spring = fixed("SPRING", "COLA", "3.20", valid=DateRange(None, date(2026, 4, 1)))
+    return Pricer([plist("PROMO", "promotion", spring), base_list()], categories=categories)
+
+
+@pytest.fixture
+def customer(account: Callable[..., Account]) -> Account:
+    """ACC1, German-speaking, on net 30 with 2% off within 10 days."""
     return account(locale="de_DE", payment_terms=TERMS)
 
 
-def make_quote() -> Quote:
-    pricer = Pricer([PROMO, base_list()], categories=CATEGORIES)
-    items = [(P["COLA"], 24), (P["CHIPS"], 10)]
-    return quote_for(pricer, customer(), items, on=ON, quote_id="Q-1")  # type: ignore[arg-type]
+@pytest.fixture
+def make_quote(
+    on: date, products: dict[str, Product], pricer: Pricer, customer: Account
+) -> Callable[[], Quote]:
+    """A fresh draft quote Q-1 for 24 COLA and 10 CHIPS on the test date."""
+
+    def make() -> Quote:
+        items = [(products["COLA"], 24), (products["CHIPS"], 10)]
+        return quote_for(pricer, customer, items, on=on, quote_id="Q-1")
+
+    return make
 
 
-def test_a_quote_freezes_prices_explanations_and_terms() -> None:
+def test_a_quote_freezes_prices_explanations_and_terms(
+    eur: Callable[[str], Money], make_quote: Callable[[], Quote]
+) -> None:
     quote = make_quote()
     assert [(line.product_id, line.unit_price, line.line_total) for line in quote.lines] == [
         ("COLA", eur("3.20"), eur("76.80")),
@@ -47,7 +68,7 @@ def test_a_quote_freezes_prices_explanations_and_terms() -> None:
     assert quote.status is QuoteStatus.DRAFT
 
 
-def test_a_quote_is_formatted_in_the_accounts_locale() -> None:
+def test_a_quote_is_formatted_in_the_accounts_locale(make_quote: Callable[[], Quote]) -> None:
     quote = make_quote()
     quote.issue(at=AT, valid_until=date(2026, 3, 31))
     text = quote.format()
@@ -58,7 +79,9 @@ def test_a_quote_is_formatted_in_the_accounts_locale() -> None:
     assert "Valid until 31. März 2026" in text
 
 
-def test_issuing_records_an_event_once() -> None:
+def test_issuing_records_an_event_once(
+    eur: Callable[[str], Money], make_quote: Callable[[], Quote]
+) -> None:
     quote = make_quote()
     quote.issue(at=AT, valid_until=date(2026, 3, 31))
     assert quote.pull_events() == [QuoteIssued("Q-1", "ACC1", eur("101.80"), AT, date(2026, 3, 31))]
@@ -66,21 +89,30 @@ def test_issuing_records_an_event_once() -> None:
         quote.issue(at=AT)
 
 
-def test_issuing_refuses_bad_input() -> None:
+def test_issuing_refuses_bad_input(
+    on: date, eur: Callable[[str], Money], make_quote: Callable[[], Quote]
+) -> None:
     with pytest.raises(ValidationError, match="timezone"):
         make_quote().issue(at=datetime(2026, 3, 2, 9, 30))
     with pytest.raises(ValidationError, match="must not precede"):
         make_quote().issue(at=AT, valid_until=date(2026, 3, 1))
-    empty = Quote("Q-2", "ACC1", "EUR", "en_GB", ON)
+    empty = Quote("Q-2", "ACC1", "EUR", "en_GB", on)
     with pytest.raises(PolicyViolation, match="no lines"):
         empty.issue(at=AT)
     assert empty.total == eur("0")
 
 
-def test_reprice_gives_a_per_line_diff() -> None:
+def test_reprice_gives_a_per_line_diff(
+    eur: Callable[[str], Money],
+    products: dict[str, Product],
+    make_quote: Callable[[], Quote],
+    customer: Account,
+    pricer: Pricer,
+) -> None:
     quote = make_quote()
-    pricer = Pricer([PROMO, base_list()], categories=CATEGORIES)
-    changes = reprice(quote, pricer=pricer, account=customer(), products=P, on=date(2026, 4, 1))  # type: ignore[arg-type]
+    changes = reprice(
+        quote, pricer=pricer, account=customer, products=products, on=date(2026, 4, 1)
+    )  # type: ignore[arg-type]
     cola, chips = changes
     assert (cola.changed, cola.rule_changed, cola.difference) == (True, True, eur("0.80"))
     assert str(cola) == "line 1 COLA: 3.20 EUR -> 4.00 EUR (PROMO/SPRING -> BASE/LIST)"
@@ -89,16 +121,24 @@ def test_reprice_gives_a_per_line_diff() -> None:
     assert quote.lines[0].unit_price == eur("3.20")  # the quote itself is untouched
 
 
-def test_reprice_checks_its_inputs() -> None:
+def test_reprice_checks_its_inputs(
+    on: date,
+    categories: tuple[Category, ...],
+    products: dict[str, Product],
+    account: Callable[..., Account],
+    base_list: Callable[..., PriceList],
+    make_quote: Callable[[], Quote],
+    customer: Account,
+) -> None:
     quote = make_quote()
-    pricer = Pricer([base_list()], categories=CATEGORIES)
+    pricer = Pricer([base_list()], categories=categories)
     with pytest.raises(ValidationError, match="quote Q-1 is for ACC1"):
-        reprice(quote, pricer=pricer, account=account("OTHER"), products=P, on=ON)
+        reprice(quote, pricer=pricer, account=account("OTHER"), products=products, on=on)
     with pytest.raises(ValidationError, match="not among the products"):
-        reprice(quote, pricer=pricer, account=customer(), products={}, on=ON)  # type: ignore[arg-type]
+        reprice(quote, pricer=pricer, account=customer, products={}, on=on)  # type: ignore[arg-type]
 
 
-def test_a_quote_round_trips_with_its_explanations() -> None:
+def test_a_quote_round_trips_with_its_explanations(make_quote: Callable[[], Quote]) -> None:
     quote = make_quote()
     quote.issue(at=AT)
     again = from_dict(Quote, to_dict(quote))
@@ -107,7 +147,7 @@ def test_a_quote_round_trips_with_its_explanations() -> None:
     assert again.lines[0].quantity == Decimal(24)
 
 
-def test_lines_must_be_in_the_quotes_currency() -> None:
+def test_lines_must_be_in_the_quotes_currency(on: date, make_quote: Callable[[], Quote]) -> None:
     line = make_quote().lines[0]
     with pytest.raises(ValidationError, match="quote's currency GBP"):
-        Quote("Q-3", "ACC1", "GBP", "en_GB", ON, [line])
+        Quote("Q-3", "ACC1", "GBP", "en_GB", on, [line])

@@ -6,10 +6,11 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import pytest
-from pricing_world import CATEGORIES, account, base_list, fixed, plist, products
 
-from wholesale_crm.adapters.memory import MemoryStore, MemoryUnitOfWork
-from wholesale_crm.pricing.model import PriceList
+from wholesale_crm.accounts.model import Account
+from wholesale_crm.adapters.memory import MemoryUnitOfWork
+from wholesale_crm.catalog.model import Category, Product
+from wholesale_crm.pricing.model import PriceList, PriceRule
 from wholesale_crm.pricing.pricer import Pricer
 from wholesale_crm.pricing.quotes import Quote, quote_for
 from wholesale_crm.repositories import Collection
@@ -19,68 +20,68 @@ from wholesale_crm.testing.conformance import RepositoryContract
 KINDS = ["base", "group", "contract", "promotion", "territory", "account"]
 
 
-def make_list(n: int) -> PriceList:
-    kind = KINDS[n % len(KINDS)]
-    audience = {
-        "group": {"customer_group": f"g{n % 2}"},
-        "contract": {"account_id": f"A{n % 2}"},
-        "account": {"account_id": f"A{n % 2}"},
-        "territory": {"territory_id": "NORTH"},
-        "promotion": {"customer_group": "g1"},
-    }.get(kind, {})
-    chained = {"base_list_id": "PL-000"} if n % 3 == 2 else {}
-    return plist(f"PL-{n:03d}", kind, fixed("R1", "COLA", f"{n}.00"), **audience, **chained)
+@pytest.fixture
+def make_list(
+    plist: Callable[..., PriceList], fixed: Callable[..., PriceRule]
+) -> Callable[[int], PriceList]:
+    """List number `n`: each kind in turn, with its audience; every third chains to PL-000."""
 
+    def make(n: int) -> PriceList:
+        kind = KINDS[n % len(KINDS)]
+        audience = {
+            "group": {"customer_group": f"g{n % 2}"},
+            "contract": {"account_id": f"A{n % 2}"},
+            "account": {"account_id": f"A{n % 2}"},
+            "territory": {"territory_id": "NORTH"},
+            "promotion": {"customer_group": "g1"},
+        }.get(kind, {})
+        chained = {"base_list_id": "PL-000"} if n % 3 == 2 else {}
+        return plist(f"PL-{n:03d}", kind, fixed("R1", "COLA", f"{n}.00"), **audience, **chained)
 
-def change_list(price_list: PriceList) -> None:
-    price_list.add_rule(fixed(f"R{len(price_list.rules) + 1}", "GUM", "0.50"))
+    return make
 
 
 class TestPriceLists(RepositoryContract):
-    @pytest.fixture
-    def new_uow(self) -> Callable[[], MemoryUnitOfWork]:
-        store = MemoryStore()
-        return lambda: MemoryUnitOfWork(store)
-
     @pytest.fixture
     def collection(self) -> Collection[PriceList]:
         return PRICE_LISTS
 
     @pytest.fixture
-    def make(self) -> Callable[[int], PriceList]:
+    def make(self, make_list: Callable[[int], PriceList]) -> Callable[[int], PriceList]:
         return make_list
 
     @pytest.fixture
-    def change(self) -> Callable[[PriceList], None]:
-        return change_list
+    def change(self, fixed: Callable[..., PriceRule]) -> Callable[[PriceList], None]:
+        def add_a_rule(price_list: PriceList) -> None:
+            price_list.add_rule(fixed(f"R{len(price_list.rules) + 1}", "GUM", "0.50"))
 
-
-PRICER = Pricer([base_list()], categories=CATEGORIES)
-P = products()
-
-
-def make_quote(n: int) -> Quote:
-    return quote_for(
-        PRICER,
-        account(f"A{n % 2}"),
-        [(P["COLA"], n + 1)],
-        on=date(2026, 3, 1 + n),
-        quote_id=f"Q-{n:03d}",
-    )
+        return add_a_rule
 
 
 class TestQuotes(RepositoryContract):
-    @pytest.fixture
-    def new_uow(self) -> Callable[[], MemoryUnitOfWork]:
-        store = MemoryStore()
-        return lambda: MemoryUnitOfWork(store)
-
     @pytest.fixture
     def collection(self) -> Collection[Quote]:
         return QUOTES
 
     @pytest.fixture
-    def make(self) -> Callable[[int], Quote]:
+    def make(
+        self,
+        categories: tuple[Category, ...],
+        products: dict[str, Product],
+        account: Callable[..., Account],
+        base_list: Callable[..., PriceList],
+    ) -> Callable[[int], Quote]:
+        pricer = Pricer([base_list()], categories=categories)
+
+        def make_quote(n: int) -> Quote:
+            return quote_for(
+                pricer,
+                account(f"A{n % 2}"),
+                [(products["COLA"], n + 1)],
+                on=date(2026, 3, 1 + n),
+                quote_id=f"Q-{n:03d}",
+            )
+
         return make_quote
 
     @pytest.fixture
@@ -88,7 +89,9 @@ class TestQuotes(RepositoryContract):
         return lambda q: q.issue(at=datetime(2026, 3, 9, tzinfo=UTC))
 
 
-def test_audience_keys() -> None:
+def test_audience_keys(
+    plist: Callable[..., PriceList], make_list: Callable[[int], PriceList]
+) -> None:
     assert audience_key(plist("C", "contract", account_id="A1")) == ["account:A1"]
     assert audience_key(plist("P", "promotion")) == []
     uow = MemoryUnitOfWork()

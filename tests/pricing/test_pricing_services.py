@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import pytest
-from pricing_world import CATEGORIES, ON, account, base_list, fixed, plist, products, rule
 
+from wholesale_crm.accounts.model import Account
 from wholesale_crm.adapters.memory import MemoryUnitOfWork
+from wholesale_crm.catalog.model import Category, Product
 from wholesale_crm.errors import NotFound, RuleError, ValidationError
 from wholesale_crm.events import MessageBus
-from wholesale_crm.pricing.model import PercentOff, Target
+from wholesale_crm.pricing.model import PercentOff, PriceList, PriceRule, Target
 from wholesale_crm.pricing.quotes import QuoteIssued
 from wholesale_crm.repositories.accounts import ACCOUNTS
 from wholesale_crm.repositories.catalog import CATEGORIES as CATEGORY_COLLECTION
@@ -23,13 +25,18 @@ AT = datetime(2026, 3, 2, 10, tzinfo=UTC)
 
 
 @pytest.fixture
-def uow() -> MemoryUnitOfWork:
+def uow(
+    categories: tuple[Category, ...],
+    products: dict[str, Product],
+    account: Callable[..., Account],
+    base_list: Callable[..., PriceList],
+) -> MemoryUnitOfWork:
     """The test catalogue, two accounts (a branch of an HQ), and the base list."""
     uow = MemoryUnitOfWork(bus=MessageBus())
     with uow:
-        for category in CATEGORIES:
+        for category in categories:
             uow.repository(CATEGORY_COLLECTION).add(category)
-        for product in products().values():
+        for product in products.values():
             uow.repository(PRODUCTS).add(product)
         uow.repository(ACCOUNTS).add(account("HQ"))
         uow.repository(ACCOUNTS).add(account("BR", parent_id="HQ"))
@@ -43,7 +50,9 @@ def stored(uow: MemoryUnitOfWork) -> list[object]:
         return [to_dict(p) for p in uow.repository(PRICE_LISTS)]
 
 
-def test_save_validates_against_the_catalogue_and_other_lists(uow: MemoryUnitOfWork) -> None:
+def test_save_validates_against_the_catalogue_and_other_lists(
+    uow: MemoryUnitOfWork, fixed: Callable[..., PriceRule], plist: Callable[..., PriceList]
+) -> None:
     before = stored(uow)
     with pytest.raises(ValidationError, match="unknown product"):
         svc.save_price_list(
@@ -67,7 +76,9 @@ def test_save_validates_against_the_catalogue_and_other_lists(uow: MemoryUnitOfW
     assert stored(uow) == before
 
 
-def test_a_cycle_through_stored_lists_is_refused_on_save(uow: MemoryUnitOfWork) -> None:
+def test_a_cycle_through_stored_lists_is_refused_on_save(
+    uow: MemoryUnitOfWork, plist: Callable[..., PriceList]
+) -> None:
     svc.save_price_list(uow, plist("A", "group", customer_group="g1", base_list_id="BASE"))
     with uow:
         base = uow.repository(PRICE_LISTS).get("BASE")
@@ -76,7 +87,9 @@ def test_a_cycle_through_stored_lists_is_refused_on_save(uow: MemoryUnitOfWork) 
         svc.save_price_list(uow, base)
 
 
-def test_saving_a_loaded_list_bumps_its_version(uow: MemoryUnitOfWork) -> None:
+def test_saving_a_loaded_list_bumps_its_version(
+    uow: MemoryUnitOfWork, fixed: Callable[..., PriceRule]
+) -> None:
     with uow:
         base = uow.repository(PRICE_LISTS).get("BASE")
     base.add_rule(fixed("B1", "COLA", "3.80"))
@@ -84,7 +97,9 @@ def test_saving_a_loaded_list_bumps_its_version(uow: MemoryUnitOfWork) -> None:
     assert base.version == 2
 
 
-def test_delete_refuses_a_list_others_chain_to(uow: MemoryUnitOfWork) -> None:
+def test_delete_refuses_a_list_others_chain_to(
+    uow: MemoryUnitOfWork, plist: Callable[..., PriceList]
+) -> None:
     svc.save_price_list(uow, plist("A", "group", customer_group="g1", base_list_id="BASE"))
     with pytest.raises(RuleError, match="base list of A"):
         svc.delete_price_list(uow, "BASE")
@@ -93,14 +108,19 @@ def test_delete_refuses_a_list_others_chain_to(uow: MemoryUnitOfWork) -> None:
         svc.delete_price_list(uow, "A")
 
 
-def test_issue_and_reprice_a_quote(uow: MemoryUnitOfWork) -> None:
+def test_issue_and_reprice_a_quote(
+    uow: MemoryUnitOfWork,
+    on: date,
+    rule: Callable[..., PriceRule],
+    plist: Callable[..., PriceList],
+) -> None:
     hq_list = plist(
         "HQ-LIST", "account", rule("H1", Target.everything(), PercentOff(10)), account_id="HQ"
     )
     svc.save_price_list(uow, hq_list)
     pricer = svc.load_pricer(uow)
     quote = svc.issue_quote(
-        uow, pricer, "BR", [("COLA", 12), ("GUM", 5)], on=ON, at=AT, quote_id="Q-1"
+        uow, pricer, "BR", [("COLA", 12), ("GUM", 5)], on=on, at=AT, quote_id="Q-1"
     )
     assert [str(line.unit_price) for line in quote.lines] == ["3.60 EUR", "0.72 EUR"]  # HQ's list
     assert str(quote.total) == "46.80 EUR"
@@ -115,9 +135,9 @@ def test_issue_and_reprice_a_quote(uow: MemoryUnitOfWork) -> None:
     ]
 
 
-def test_a_quote_that_cannot_be_priced_saves_nothing(uow: MemoryUnitOfWork) -> None:
+def test_a_quote_that_cannot_be_priced_saves_nothing(uow: MemoryUnitOfWork, on: date) -> None:
     pricer = svc.load_pricer(uow)
     with pytest.raises(NotFound):
-        svc.issue_quote(uow, pricer, "BR", [("COLA", 1), ("NOPE", 1)], on=ON, at=AT, quote_id="Q-1")
+        svc.issue_quote(uow, pricer, "BR", [("COLA", 1), ("NOPE", 1)], on=on, at=AT, quote_id="Q-1")
     with uow:
         assert len(uow.repository(QUOTES)) == 0

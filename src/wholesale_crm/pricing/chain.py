@@ -62,6 +62,9 @@ class ListDirectory:
             self._filed.setdefault((plist.list_kind, *plist.audience), []).append(plist)
         for filed in self._filed.values():
             filed.sort(key=lambda p: (-p.priority, p.id))
+        # Links are values: one per (list, step, active) serves every chain that has it, so
+        # chains built for thousands of orders share them (at most four per list).
+        self._links: dict[tuple[str, str, bool], ChainLink] = {}
 
     def _of(self, kind: ListKind, field: str, value: str | None = None) -> list[PriceList]:
         return self._filed.get((kind, field, value), [])
@@ -90,7 +93,11 @@ class ListDirectory:
 
         def add(kind: ListKind, field: str, value: str | None, step: str) -> None:
             for plist in self._of(kind, field, value):
-                links.append(ChainLink(plist, step, plist.valid.contains(on)))
+                key = (plist.id, step, plist.valid.contains(on))
+                link = self._links.get(key)
+                if link is None:
+                    link = self._links[key] = ChainLink(plist, step, key[2])
+                links.append(link)
 
         current: Account | None = account
         seen: list[AccountId] = []

@@ -13,7 +13,7 @@ for every line, so its cost does not grow with rules that cannot apply.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Container, Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 
@@ -43,8 +43,8 @@ QuantityLike = Quantity | Decimal | int | str
 class PriceResult:
     """A priced line: unit price, line total, and the list and rule that set them.
 
-    `quantity` is in the product's base unit. `explain()` returns the full `Explanation`
-    (computed on demand for lines priced with `price_many`).
+    `quantity` is in the product's base unit. `explain()` returns the full `Explanation`,
+    worked out when it is asked for.
     """
 
     account_id: str
@@ -56,7 +56,8 @@ class PriceResult:
     total_amount: Decimal
     price_list_id: str
     rule_id: str
-    _explainer: Callable[[], Explanation] = attrs.field(eq=False, repr=False)
+    _product: Product = attrs.field(eq=False, repr=False)
+    _walk: _ChainWalk = attrs.field(eq=False, repr=False)
 
     @property
     def unit_price(self) -> Money:
@@ -70,7 +71,7 @@ class PriceResult:
 
     def explain(self) -> Explanation:
         """Why the price is what it is (chain, base, steps, rejections, next tier)."""
-        return self._explainer()
+        return self._walk.explain(self, self._product)
 
 
 class Pricer:
@@ -123,7 +124,7 @@ class Pricer:
     def price(
         self, account: Account, product: Product, quantity: QuantityLike, *, on: date
     ) -> PriceResult:
-        """Price `quantity` of `product` for `account` on `on`, with its explanation.
+        """Price `quantity` of `product` for `account` on `on`; `explain()` says why.
 
         `quantity` is a `Quantity` in any of the product's units, or a number of base units.
         Prices are in the account's currency.
@@ -133,21 +134,7 @@ class Pricer:
                 missing.
             ValidationError: a negative quantity or a unit the product is not sold in.
         """
-        amount = base_quantity(product, quantity)
-        links = self.chain(account, on)
-        explanation = self._explain(account, product, amount, on, links)
-        return PriceResult(
-            account.id,
-            product.id,
-            amount,
-            on,
-            account.currency,
-            explanation.unit_price.amount,
-            explanation.line_total.amount,
-            explanation.price_list_id,
-            explanation.rule_id,
-            lambda: explanation,
-        )
+        return self.price_many(account, [(product, quantity)], on=on)[0]
 
     def price_many(
         self,
@@ -158,24 +145,24 @@ class Pricer:
     ) -> list[PriceResult]:
         """Price a whole order or catalogue for one account in one call.
 
-        Same figures as `price` line by line; the chain is built once, the compiled rule
-        index is shared, and explanations are computed only when asked for.
+        The chain is built and paired with the compiled rule index once for the call; each
+        line then reads its candidate rules from the index. Explanations are worked out only
+        when asked for, from the same walk along the chain.
 
         Raises:
             RuleError: a product no list prices, or a missing exchange rate.
             ValidationError: a negative quantity or a unit a product is not sold in.
         """
-        links = self.chain(account, on)
-        route = self.engine.route(links)
-        currency = account.currency
+        walk = _ChainWalk(self.engine, account, on, self.chain(account, on))
+        route = self.engine.route(walk.links)
         price_chain = self.engine.price_chain
+        currency = walk.currency
         results = []
         for product, quantity in items:
             amount = base_quantity(product, quantity)
             outcome = price_chain(route, product, amount, on, currency)
             if outcome is None:
-                self._explain(account, product, amount, on, links)  # raises, with reasons
-            assert outcome is not None
+                raise walk.no_price(product, amount)
             results.append(
                 PriceResult(
                     account.id,
@@ -187,65 +174,83 @@ class Pricer:
                     outcome.line,
                     outcome.price_list.id,
                     outcome.rule.id,
-                    functools.partial(self._explain, account, product, amount, on),
+                    product,
+                    walk,
                 )
             )
         return results
 
-    def _explain(
-        self,
-        account: Account,
-        product: Product,
-        quantity: Decimal,
-        on: date,
-        links: list[ChainLink] | None = None,
-    ) -> Explanation:
-        links = self.chain(account, on) if links is None else links
-        currency = account.currency
+
+class _ChainWalk:
+    """An account's chain on a date, to price lines along and to explain them.
+
+    Results keep this object to explain themselves later: it keeps the chain and the currency
+    the lines were priced with (so an explanation describes the same decision even if the
+    account changes meanwhile), and pairs the chain with the compiled lists again only when a
+    line is explained. Few objects stay alive per call that way, which keeps the garbage
+    collector's full passes rare when a call returns thousands of results.
+    """
+
+    def __init__(self, engine: Engine, account: Account, on: date, links: list[ChainLink]) -> None:
+        self.engine = engine
+        self.account_id = account.id
+        self.currency = account.currency
+        self.on = on
+        self.links = links
+
+    @functools.cached_property
+    def route(self) -> Route:
+        """The chain paired with the compiled lists."""
+        return self.engine.route(self.links)
+
+    def _traced(self, product: Product, quantity: Decimal) -> tuple[Outcome | None, Trace]:
         trace = Trace()
-        route = self.engine.route(links)
-        outcome = self.engine.price_chain(route, product, quantity, on, currency, trace)
-        if outcome is None:
-            reasons = "; ".join(str(r) for r in trace.rejected) or "the chain is empty"
-            raise RuleError(
-                f"no price for {product.id} for account {account.id} on {on.isoformat()} "
-                f"({quantity} {product.base_unit.code}): {reasons}",
-                (account.id, product.id),
-            )
-        return _explanation(self.engine, account, product, quantity, on, route, outcome, trace)
+        outcome = self.engine.price_chain(
+            self.route, product, quantity, self.on, self.currency, trace
+        )
+        return outcome, trace
 
+    def no_price(self, product: Product, quantity: Decimal) -> RuleError:
+        """The error for a line no list prices, with every list's and rule's reason."""
+        _, trace = self._traced(product, quantity)
+        reasons = "; ".join(str(r) for r in trace.rejected) or "the chain is empty"
+        return RuleError(
+            f"no price for {product.id} for account {self.account_id} on {self.on.isoformat()} "
+            f"({quantity} {product.base_unit.code}): {reasons}",
+            (self.account_id, product.id),
+        )
 
-def _explanation(
-    engine: Engine,
-    account: Account,
-    product: Product,
-    quantity: Decimal,
-    on: date,
-    route: Route,
-    outcome: Outcome,
-    trace: Trace,
-) -> Explanation:
-    currency = account.currency
-    steps = outcome.steps
-    base = next(
-        (f"{s.label.split('base: ', 1)[1]}: {s.value}" for s in steps if "base: " in s.label),
-        None,
-    )
-    return Explanation(
-        account_id=account.id,
-        product_id=product.id,
-        quantity=quantity,
-        unit=product.base_unit.code,
-        on=on,
-        currency=currency,
-        chain=tuple(str(link) for link, _ in route),
-        price_list_id=outcome.price_list.id,
-        rule_id=outcome.rule.id,
-        rule=str(outcome.rule),
-        base=base or f"fixed price of rule {outcome.rule.id}",
-        steps=steps,
-        rejected=tuple(trace.rejected),
-        unit_price=Money(outcome.unit, currency),
-        line_total=Money(outcome.line, currency),
-        next_tier=engine.next_tier(route, outcome, product, quantity, on, currency),
-    )
+    def explain(self, result: PriceResult, product: Product) -> Explanation:
+        """The explanation of `result`: the same walk again, this time recording each step.
+
+        The walk is deterministic, so it reaches the same list, rule and figures; the final
+        figures are taken from `result` itself, so they are the price returned.
+        """
+        outcome, trace = self._traced(product, result.quantity)
+        assert outcome is not None  # the same walk priced the line before
+        currency = self.currency
+        steps = outcome.steps
+        base = next(
+            (f"{s.label.split('base: ', 1)[1]}: {s.value}" for s in steps if "base: " in s.label),
+            None,
+        )
+        return Explanation(
+            account_id=self.account_id,
+            product_id=product.id,
+            quantity=result.quantity,
+            unit=product.base_unit.code,
+            on=self.on,
+            currency=currency,
+            chain=tuple(str(link) for link, _, _ in self.route),
+            price_list_id=result.price_list_id,
+            rule_id=result.rule_id,
+            rule=str(outcome.rule),
+            base=base or f"fixed price of rule {outcome.rule.id}",
+            steps=steps,
+            rejected=tuple(trace.rejected),
+            unit_price=result.unit_price,
+            line_total=result.line_total,
+            next_tier=self.engine.next_tier(
+                self.route, outcome, product, result.quantity, self.on, currency
+            ),
+        )

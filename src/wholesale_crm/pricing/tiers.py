@@ -27,6 +27,8 @@ def base_quantity(product: Product, quantity: Quantity | Decimal | int | str) ->
     Raises:
         ValidationError: a negative number, or a unit the product is not sold in.
     """
+    if type(quantity) is int and quantity >= 0:
+        return Decimal(quantity)  # the common case, without the general checks
     if isinstance(quantity, Quantity):
         return product.in_base_units(quantity).amount
     amount = to_decimal(quantity, "quantity")

@@ -8,6 +8,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wholesale_crm.accounts.model import Account
 from wholesale_crm.adapters.memory import MemoryUnitOfWork
@@ -222,3 +224,75 @@ def test_a_document_keeps_its_first_customer() -> None:
         (5, "customer_mismatch"),
     ]
     assert report.accounts_created == 2
+
+
+def test_rows_repeating_known_cells_are_still_checked() -> None:
+    # Rows 3 and 6 repeat cells that were imported before: their date, sign and customer
+    # are still checked against their own document.
+    rows = (
+        "3001,A1,Red mug,12,2026-01-05 09:00:00,2.50,17001.0,United Kingdom\n"
+        "3001,A1,Red mug,12,2026-13-05 09:00:00,2.50,17001.0,United Kingdom\n"
+        "C3002,A1,Red mug,12,2026-01-06 09:00:00,2.50,17001.0,United Kingdom\n"
+        "C3002,A1,Red mug,-12,2026-01-06 09:00:00,2.50,17001.0,United Kingdom\n"
+        "C3002,A1,Red mug,12,2026-01-06 09:00:00,2.50,17001.0,United Kingdom\n"
+        "3001,A1,Red mug,12,2026-01-05 09:00:00,2.50,17002.0,United Kingdom\n"
+        "3001,A1,Red mug,12,2026-01-05 09:00:00,2.50,17001.0,United Kingdom\n"
+    )
+    uow = MemoryUnitOfWork()
+    report = run(uow, HEADER + rows)
+    assert [(r.line, r.code) for r in report.rejections] == [
+        (3, "bad_date"),
+        (4, "bad_sign"),
+        (6, "bad_sign"),
+        (7, "customer_mismatch"),
+    ]
+    assert report.rows_imported == 3
+    with uow:
+        order = uow.repository(ORDERS).get("3001")
+        credit = uow.repository(RETURNS).get("C3002")
+    assert [line.quantity for line in order.lines] == [Decimal(12), Decimal(12)]
+    assert order.total.amount == Decimal("60.00")  # 2 x 12 x 2.50, the second line apart
+    assert credit.lines[0].quantity == Decimal(12)
+
+
+INVOICES = st.sampled_from(["4001", "4002", "C4003", "", "4001"])
+CODES = st.sampled_from(["A1", "B2", "POST", ""])
+QUANTITIES = st.sampled_from(["1", "-1", "0", "2.5", "x", " 3"])
+DAYS = st.sampled_from(["2026-01-05", "2026-01-06 10:00:00", "2026-02-30"])
+PRICES = st.sampled_from(["2.50", "0", "-1", "abc", "1.125"])
+CUSTOMERS = st.sampled_from(["17001.0", "17002.0", ""])
+ROW = st.tuples(INVOICES, CODES, QUANTITIES, DAYS, PRICES, CUSTOMERS)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(ROW, max_size=25))
+def test_every_row_is_imported_once_or_reported_once(
+    rows: list[tuple[str, str, str, str, str, str]],
+) -> None:
+    text = HEADER + "".join(
+        f"{inv},{code},Thing,{qty},{day},{price},{cust},United Kingdom\n"
+        for inv, code, qty, day, price, cust in rows
+    )
+    uow = MemoryUnitOfWork()
+    report = run(uow, text)
+    assert report.rows_read == len(rows)
+    assert report.rows_imported + report.rows_rejected == len(rows)
+    lines = [r.line for r in report.rejections]
+    assert lines == sorted(set(lines))  # one entry per rejected row, in file order
+    with uow:
+        stored = sum(len(doc.lines) for c in (ORDERS, RETURNS) for doc in uow.repository(c).list())
+    assert stored == report.rows_imported
+
+
+def test_full_memos_start_afresh_without_changing_the_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import wholesale_crm.imports.invoice_lines as module
+
+    unbounded = MemoryUnitOfWork()
+    expected = run(unbounded)
+    monkeypatch.setattr(module, "_MEMO_LIMIT", 1)
+    bounded = MemoryUnitOfWork()
+    report = run(bounded)
+    assert report == expected
+    assert snapshot(bounded) == snapshot(unbounded)

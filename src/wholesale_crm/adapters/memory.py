@@ -108,10 +108,14 @@ class _Transaction(Transaction):
         super().__init__()
         self.store = store
         self.staged: dict[str, dict[str, _Staged]] = {}
+        self.collections: dict[str, Collection[Any]] = {}
         # Index postings of the staged rows, per collection and index, so that a query inside
         # a large transaction costs what it returns, not the number of writes staged so far.
-        self.postings: dict[str, dict[str, dict[Any, set[str]]]] = {}
-        self.collections: dict[str, Collection[Any]] = {}
+        # They are brought up to date lazily, by the first query after some writes, so that a
+        # transaction that only writes (a bulk import) does not pay for them.
+        self._postings: dict[str, dict[str, dict[Any, set[str]]]] = {}
+        self._posted: dict[str, dict[str, Keys]] = {}  # the keys each staged id is posted under
+        self._dirty: dict[str, set[str]] = {}  # ids staged since the postings were updated
 
     def staged_for(self, collection: Collection[Any]) -> dict[str, _Staged]:
         self.collections[collection.name] = collection
@@ -131,18 +135,26 @@ class _Transaction(Transaction):
         else:
             committed = self.store.table(collection).rows.get(aggregate.id)
             base = committed.version if committed is not None else None
-        postings = self.postings.setdefault(
-            collection.name, {ix.name: {} for ix in collection.indexes}
-        )
-        if previous is not None and previous.row is not None:
-            for name, keys in previous.row.keys.items():
-                for key in keys:
-                    postings[name][key].discard(aggregate.id)
-        if row is not None:
-            for name, keys in row.keys.items():
-                for key in keys:
-                    postings[name].setdefault(key, set()).add(aggregate.id)
         staged[aggregate.id] = _Staged(base, row)
+        self._dirty.setdefault(collection.name, set()).add(aggregate.id)
+
+    def staged_postings(self, collection: Collection[Any], index: str) -> dict[Any, set[str]]:
+        """Key -> staged ids filed under it in `index`, up to date with every staged write."""
+        name = collection.name
+        postings = self._postings.setdefault(name, {ix.name: {} for ix in collection.indexes})
+        posted = self._posted.setdefault(name, {})
+        staged = self.staged.get(name, {})
+        for id in self._dirty.pop(name, ()):
+            for ix, keys in posted.pop(id, {}).items():
+                for key in keys:
+                    postings[ix][key].discard(id)
+            row = staged[id].row
+            if row is not None:
+                posted[id] = row.keys
+                for ix, keys in row.keys.items():
+                    for key in keys:
+                        postings[ix].setdefault(key, set()).add(id)
+        return postings[index]
 
     def commit(self) -> None:
         # Check every write before applying any, so a conflict leaves the store untouched.
@@ -256,7 +268,7 @@ class MemoryRepository(Generic[A]):
         tx = self._tx
         staged = tx.staged.get(self.collection.name, {})
         ids = {id for id in self._table.postings[index].get(key, ()) if id not in staged}
-        ids.update(tx.postings.get(self.collection.name, {}).get(index, {}).get(key, ()))
+        ids.update(tx.staged_postings(self.collection, index).get(key, ()))
         return self._load_all(sorted(ids))
 
     def find_range(self, index: str, start: Any = None, end: Any = None) -> builtins.list[A]:

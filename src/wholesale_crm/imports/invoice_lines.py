@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 import babel
 
@@ -47,10 +47,26 @@ from wholesale_crm.repositories.orders import ORDERS, RETURNS
 __all__ = ["import_invoice_lines"]
 
 Source = str | Path | TextIO
+K = TypeVar("K")
+V = TypeVar("V")
+
+_MEMO_LIMIT = 200_000
+"""Most entries a parsing memo keeps; a full memo starts afresh, so memory stays bounded."""
+
+
+def _remember(memo: dict[K, V], key: K, value: V) -> V:
+    if len(memo) >= _MEMO_LIMIT:
+        memo.clear()
+    memo[key] = value
+    return value
 
 
 class _RowError(Exception):
-    """A row is left out: carries the report entry's column, code and reason."""
+    """A row is left out: carries the report entry's column, code and reason.
+
+    The row checks return it (a hundred thousand rows without a customer should not cost a
+    hundred thousand raises); the parsing helpers, whose failures are rare, raise it.
+    """
 
     def __init__(self, column: str, code: str, reason: str, value: str) -> None:
         super().__init__(reason)
@@ -104,6 +120,16 @@ class _Document:
 
 
 class _Importer:
+    """Checks rows and gathers them into documents.
+
+    Exports repeat the same few values on every row, so whatever has been parsed and checked
+    is kept by its raw text (up to `_MEMO_LIMIT` entries per memo): the number of each quantity
+    or price cell, the date of each date cell, and the validated `OrderLine` of each (stock
+    code, quantity, price, unit) seen on an imported row. A row whose line is already known
+    only runs the checks that depend on its document and account. Equal lines share one frozen
+    `OrderLine`.
+    """
+
     def __init__(
         self,
         uow: UnitOfWork,
@@ -120,13 +146,24 @@ class _Importer:
             )
         self.col = {field: header.index(name) for field, name in mapping.columns().items()}
         self.width = len(header)
+        col = self.col
+        self.at = (col["invoice"], col["product"], col["customer"], col["quantity"])
+        self.at_price, self.at_day = col["unit_price"], col["day"]
+        self.at_unit, self.at_currency = col.get("unit"), col.get("currency")
+        self.no_customer = _RowError(
+            mapping.customer, "no_customer", "no customer: the row is not imported", ""
+        )
         self.accounts: dict[str, str] = {}  # id -> currency
         self.products: dict[str, Product] = {}
         self.seen: dict[str, str] = {}  # documents written by this import -> their account
         self.refused: set[str] = set()  # documents that existed before it
         self.doc: _Document | None = None
         self.skipped: dict[str, bool] = {}  # stock code -> skipped by the non-product rule
-        self.days: dict[str, date] = {}  # date text -> parsed date
+        self.days: dict[str, date] = {}  # date cell -> parsed date
+        self.numbers: dict[str, Decimal] = {}  # number cell -> parsed number
+        self.currencies: set[str] = set()  # currency cells that are ISO 4217 codes
+        # (code, quantity cell, price cell, unit cell) -> (checked line, signed quantity)
+        self.lines: dict[tuple[str, str, str, str], tuple[OrderLine, Decimal]] = {}
 
     # -- parsing ----------------------------------------------------------------------------
 
@@ -135,6 +172,9 @@ class _Importer:
 
     def _number(self, row: list[str], field: str) -> Decimal:
         text = row[self.col[field]]
+        value = self.numbers.get(text)
+        if value is not None:
+            return value
         raw = text.replace(".", "").replace(",", ".") if self.mapping.decimal_comma else text
         try:
             value = Decimal(raw)  # surrounding blanks are allowed
@@ -142,14 +182,7 @@ class _Importer:
             raise _RowError(self._name(field), "bad_number", "is not a number", text) from None
         if not value.is_finite():
             raise _RowError(self._name(field), "bad_number", "is not a finite number", text)
-        return value
-
-    def _day(self, row: list[str]) -> date:
-        text = row[self.col["day"]].strip()
-        day = self.days.get(text)
-        if day is None:
-            day = self.days[text] = self._parse_day(text)
-        return day
+        return _remember(self.numbers, text, value)
 
     def _parse_day(self, text: str) -> date:
         try:
@@ -161,6 +194,18 @@ class _Importer:
             expected = self.mapping.date_format or "ISO 8601 (YYYY-MM-DD[ HH:MM:SS])"
             message = f"is not a date in {expected}"
             raise _RowError(self._name("day"), "bad_date", message, text) from None
+
+    def _currency(self, row: list[str]) -> str:
+        currency = self._cell(row, "currency")
+        if currency not in self.currencies:
+            try:
+                validate_currency(currency)
+            except ValidationError:
+                raise _RowError(
+                    self._name("currency"), "bad_currency", "is not an ISO 4217 code", currency
+                ) from None
+            self.currencies.add(currency)
+        return currency
 
     def _name(self, field: str) -> str:
         return self.mapping.columns()[field]
@@ -225,58 +270,111 @@ class _Importer:
 
     # -- rows and documents -----------------------------------------------------------------
 
-    def add_row(self, row: list[str]) -> None:
-        """Add one row to the current document, or raise `_RowError` to leave it out."""
+    def add_row(self, row: list[str]) -> _RowError | None:
+        """Add one row to the current document, or return (or raise) why it is left out.
+
+        The checks run in a fixed order and the first that fails is reported.
+        """
         # The common path is written out inline: it runs once per row of files with millions.
-        m, col = self.mapping, self.col
+        m = self.mapping
         if len(row) != self.width:
-            raise _RowError(
+            return _RowError(
                 "(row)", "bad_row", f"has {len(row)} fields, the header {self.width}", ",".join(row)
             )
-        invoice = row[col["invoice"]].strip()
+        at_invoice, at_product, at_customer, at_quantity = self.at
+        invoice = row[at_invoice].strip()
         if not invoice:
-            raise _RowError(m.invoice, "missing", "is blank", invoice)
-        code = row[col["product"]].strip()
+            return _RowError(m.invoice, "missing", "is blank", invoice)
+        code = row[at_product].strip()
         if not code:
-            raise _RowError(m.product, "missing", "is blank", code)
-        customer = row[col["customer"]].strip()
-        if m.customer_suffix and customer.endswith(m.customer_suffix):
-            customer = customer[: -len(m.customer_suffix)]
+            return _RowError(m.product, "missing", "is blank", code)
+        customer = row[at_customer].strip()
+        suffix = m.customer_suffix
+        if suffix and customer.endswith(suffix):
+            customer = customer[: -len(suffix)]
         if not customer:
-            raise _RowError(m.customer, "no_customer", "no customer: the row is not imported", "")
-        skip = self.skipped.get(code)
-        if skip is None:
-            skip = self.skipped[code] = (
-                self.rule.action is NonProductAction.SKIP and self.rule.matches(code)
-            )
-        if skip:
-            raise _RowError(m.product, "non_product", "is not a product: skipped by the rule", code)
-        quantity = self._number(row, "quantity")
+            return self.no_customer
+        at_unit = self.at_unit
+        key = (code, row[at_quantity], row[self.at_price], "" if at_unit is None else row[at_unit])
+        known = self.lines.get(key)
+        doc = self.doc
+        if (
+            known is None
+            or doc is None
+            or doc.id != invoice
+            or doc.account_id != customer
+            or self.at_currency is not None
+        ):
+            return self._add_checked(row, invoice, code, customer, key, known)
+        # Another known line of the document being gathered, for its customer, in the file's
+        # currency: the stock code, quantity, price and unit passed before on the same cells,
+        # and the document and account checks passed on the document's first row. Only the
+        # sign (against this document) and the date cell are left to check.
+        line, quantity = known
+        if (quantity < 0) is not doc.cancellation:
+            return self._bad_sign(quantity, doc.cancellation)
+        day_text = row[self.at_day]
+        if day_text not in self.days:
+            self._day(day_text)
+        doc.lines.append(line)
+        return None
+
+    def _bad_sign(self, quantity: Decimal, cancellation: bool) -> _RowError | None:
+        if cancellation and quantity > 0:
+            reason = "must be negative on a cancellation"
+        elif not cancellation and quantity < 0:
+            reason = "is negative outside a cancellation"
+        else:
+            return None
+        return _RowError(self.mapping.quantity, "bad_sign", reason, str(quantity))
+
+    def _day(self, text: str) -> date:
+        day = self.days.get(text)
+        if day is None:
+            day = _remember(self.days, text, self._parse_day(text.strip()))
+        return day
+
+    def _add_checked(
+        self,
+        row: list[str],
+        invoice: str,
+        code: str,
+        customer: str,
+        key: tuple[str, str, str, str],
+        known: tuple[OrderLine, Decimal] | None,
+    ) -> _RowError | None:
+        """`add_row` past the blank checks, running every check a row needs.
+
+        A row whose line is `known` skips the checks of its stock code, quantity, price and
+        unit: they passed before on the same cells.
+        """
+        m = self.mapping
+        if known is None:
+            skip = self.skipped.get(code)
+            if skip is None:
+                skip = self.skipped[code] = (
+                    self.rule.action is NonProductAction.SKIP and self.rule.matches(code)
+                )
+            if skip:
+                return _RowError(
+                    m.product, "non_product", "is not a product: skipped by the rule", code
+                )
+            quantity = self._number(row, "quantity")
+            if quantity == 0:
+                return _RowError(m.quantity, "zero_quantity", "must not be zero", str(quantity))
+        else:
+            quantity = known[1]
         prefix = m.cancellation_prefix
         cancellation = prefix is not None and invoice.startswith(prefix)
-        if quantity == 0:
-            raise _RowError(m.quantity, "zero_quantity", "must not be zero", str(quantity))
-        if cancellation and quantity > 0:
-            raise _RowError(
-                m.quantity, "bad_sign", "must be negative on a cancellation", str(quantity)
-            )
-        if not cancellation and quantity < 0:
-            raise _RowError(
-                m.quantity, "bad_sign", "is negative outside a cancellation", str(quantity)
-            )
-        price = self._number(row, "unit_price")
-        if price < 0:
-            raise _RowError(m.unit_price, "negative_price", "must not be negative", str(price))
-        day = self._day(row)
-        currency = m.default_currency
-        if "currency" in col:
-            currency = self._cell(row, "currency")
-            try:
-                validate_currency(currency)
-            except ValidationError:
-                raise _RowError(
-                    self._name("currency"), "bad_currency", "is not an ISO 4217 code", currency
-                ) from None
+        bad_sign = self._bad_sign(quantity, cancellation)
+        if bad_sign is not None:
+            return bad_sign
+        if known is None:
+            price = self._number(row, "unit_price")
+            if price < 0:
+                return _RowError(m.unit_price, "negative_price", "must not be negative", str(price))
+        day = self._day(row[self.at_day])
+        currency = m.default_currency if self.at_currency is None else self._currency(row)
         doc = self.doc
         new_run = doc is None or doc.id != invoice
         # A document that was in the repositories before this import is not imported again.
@@ -284,38 +382,39 @@ class _Importer:
             invoice in self.refused or (invoice not in self.seen and self._exists(invoice))
         ):
             self.refused.add(invoice)
-            raise _RowError(m.invoice, "duplicate", "was imported before", invoice)
-        owner = doc.account_id if doc is not None and doc.id == invoice else self.seen.get(invoice)
+            return _RowError(m.invoice, "duplicate", "was imported before", invoice)
+        owner = self.seen.get(invoice) if doc is None or new_run else doc.account_id
         if owner is not None and owner != customer:
-            raise _RowError(
-                m.customer, "customer_mismatch", f"differs from {owner} on {invoice}",
-                customer,
-            )  # fmt: skip
-        known = self.accounts.get(customer) or self._known_currency(customer)
-        if known is not None and known != currency:
-            raise _RowError(
-                self._name("currency") if "currency" in col else m.customer,
+            return _RowError(
+                m.customer, "customer_mismatch", f"differs from {owner} on {invoice}", customer
+            )
+        account_currency = self.accounts.get(customer) or self._known_currency(customer)
+        if account_currency is not None and account_currency != currency:
+            return _RowError(
+                self._name("currency") if self.at_currency is not None else m.customer,
                 "wrong_currency",
-                f"is not account {customer}'s currency {known}",
+                f"is not account {customer}'s currency {account_currency}",
                 currency,
             )
-        product = self.products.get(code)
-        new_product = product is None
-        if product is None:
-            product, new_product = self._product(code, row)
-        unit = self._unit(row, product) if "unit" in col else product.base_unit
-        # Every check passed: only now create what the row refers to.
         if known is None:
+            product, new_product = self._product(code, row)
+            unit = self._unit(row, product)
+            line = OrderLine(product.id, abs(quantity), price, unit.code, unit.factor)
+            if new_product:
+                self.uow.repository(PRODUCTS).add(product)
+                self.products[code] = product
+                self.report.products_created += 1
+            _remember(self.lines, key, (line, quantity))
+        else:
+            line = known[0]
+        # Every check passed: only now create what the row refers to.
+        if account_currency is None:
             self._create_account(customer, row, currency, day)
-        if new_product:
-            self.uow.repository(PRODUCTS).add(product)
-            self.products[code] = product
-            self.report.products_created += 1
-        if doc is None or doc.id != invoice:
+        if doc is None or new_run:
             self.flush()
             doc = self.doc = self._start(invoice, customer, day, cancellation)
-        doc.lines.append(OrderLine(product.id, abs(quantity), price, unit.code, unit.factor))
-        self.report.rows_imported += 1
+        doc.lines.append(line)
+        return None
 
     def _exists(self, id: str) -> bool:
         return id in self.uow.repository(ORDERS) or id in self.uow.repository(RETURNS)
@@ -379,7 +478,7 @@ def import_invoice_lines(
         limit: Read at most this many data rows (a quick look at a big file).
         pause_gc: Pause Python's cyclic garbage collector while importing, and restore it
             after. A big import creates hundreds of thousands of long-lived objects, which
-            the collector would scan again and again (a third of the time on the Online
+            the collector would scan again and again (a quarter of the time on the Online
             Retail II file). The pause is process-wide: pass `False` if other threads must
             not have it.
 
@@ -419,11 +518,16 @@ def _read(
         importer = _Importer(uow, mapping, rule, report, [h.strip() for h in header])
         rows = reader if limit is None else itertools.islice(reader, limit)
         handle, reject = importer.add_row, report.reject
+        read = 0
         for row in rows:
-            report.rows_read += 1
+            read += 1
             try:
-                handle(row)
-            except _RowError as bad:
+                bad = handle(row)
+            except _RowError as raised:
+                bad = raised
+            if bad is not None:
                 reject(reader.line_num, bad.column, bad.code, bad.reason, bad.value)
         importer.flush()
+        report.rows_read = read
+        report.rows_imported = read - len(report.rejections)
         uow.commit()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from wholesale_crm.errors import RuleError, ValidationError
+from wholesale_crm.errors import RuleError
+from wholesale_crm.forest import Forest
 from wholesale_crm.ids import TerritoryId
 from wholesale_crm.territories.model import Territory
 
@@ -21,36 +22,15 @@ class TerritoryTree:
     """
 
     def __init__(self, territories: Iterable[Territory]) -> None:
-        self._nodes: dict[TerritoryId, Territory] = {}
-        for territory in territories:
-            if territory.id in self._nodes:
-                raise ValidationError.field("id", territory.id, "two territories have this id")
-            self._nodes[territory.id] = territory
-        self._children: dict[TerritoryId | None, list[TerritoryId]] = {}
-        for node in sorted(self._nodes.values(), key=lambda t: t.id):
-            if node.parent_id is not None and node.parent_id not in self._nodes:
-                raise ValidationError.field(
-                    "parent_id", node.parent_id, f"territory {node.id} has an unknown parent"
-                )
-            self._children.setdefault(node.parent_id, []).append(node.id)
-        self._depth: dict[TerritoryId, int] = {}
-        for id in sorted(self._nodes):
-            self._depth[id] = self._compute_depth(id)
+        self._forest: Forest[TerritoryId, Territory] = Forest(
+            territories,
+            id_of=lambda t: t.id,
+            parent_of=lambda t: t.parent_id,
+            kind="territory",
+            duplicate_message="two territories have this id",
+        )
         self._check_types()
         self._check_rule_ids()
-
-    def _compute_depth(self, id: TerritoryId) -> int:
-        seen: list[TerritoryId] = []
-        current: TerritoryId | None = id
-        while current is not None:
-            if current in self._depth:
-                return self._depth[current] + len(seen)
-            if current in seen:
-                cycle = seen[seen.index(current) :]
-                raise RuleError(f"territory cycle: {' -> '.join([*cycle, current])}", cycle)
-            seen.append(current)
-            current = self._nodes[current].parent_id
-        return len(seen) - 1
 
     def _check_types(self) -> None:
         priorities: dict[str, tuple[int, TerritoryId]] = {}
@@ -75,56 +55,44 @@ class TerritoryTree:
                     )
 
     def __contains__(self, id: object) -> bool:
-        return id in self._nodes
+        return id in self._forest
 
     def __iter__(self) -> Iterator[Territory]:
-        return iter(sorted(self._nodes.values(), key=lambda t: t.id))
+        return iter(self._forest)
 
     def __len__(self) -> int:
-        return len(self._nodes)
+        return len(self._forest)
 
     def get(self, id: TerritoryId) -> Territory:
         """The territory `id`; `ValidationError` if unknown."""
-        try:
-            return self._nodes[id]
-        except KeyError:
-            raise ValidationError.field("territory_id", id, "is not a known territory") from None
+        return self._forest.get(id)
 
     def depth(self, id: TerritoryId) -> int:
         """0 for a top territory, 1 for its children, and so on."""
-        self.get(id)
-        return self._depth[id]
+        return self._forest.depth(id)
 
     def children(self, id: TerritoryId | None) -> list[TerritoryId]:
-        """Direct children of `id` (top territories for `None`), ascending id."""
-        return list(self._children.get(id, ()))
+        """Direct children of `id` (top territories for `None`), ascending id; none if unknown."""
+        if id is None:
+            return self._forest.roots
+        return self._forest.children(id) if id in self else []
 
     def ancestors(self, id: TerritoryId) -> list[TerritoryId]:
         """The parent, grandparent, ... up to the top, nearest first."""
-        out: list[TerritoryId] = []
-        parent = self.get(id).parent_id
-        while parent is not None:
-            out.append(parent)
-            parent = self._nodes[parent].parent_id
-        return out
+        return self._forest.ancestors(id)
 
     def path(self, id: TerritoryId) -> list[TerritoryId]:
         """From the top territory down to `id` itself."""
-        return [*reversed(self.ancestors(id)), id]
+        return self._forest.path(id)
 
     def subtree(self, id: TerritoryId) -> list[TerritoryId]:
-        """`id` and every territory below it, depth-first in id order."""
-        out: list[TerritoryId] = []
-        stack = [id]
-        while stack:
-            node = stack.pop()
-            out.append(node)
-            stack.extend(reversed(self.children(node)))
-        return out
+        """`id` and every territory below it, depth-first in id order (just `id` if unknown)."""
+        return self._forest.subtree(id) if id in self else [id]
 
     def is_within(self, id: TerritoryId, ancestor: TerritoryId) -> bool:
-        """True when `id` is `ancestor` or lies below it."""
-        return id == ancestor or ancestor in self.ancestors(id)
+        """True when `id` is `ancestor` or lies below it (never below an unknown `ancestor`)."""
+        # Unlike `Forest.is_within`, an unknown `ancestor` is an answer (False), not an error.
+        return id == ancestor or ancestor in self._forest.ancestors(id)
 
     def check_move(self, id: TerritoryId, new_parent_id: TerritoryId | None) -> None:
         """Refuse moving `id` under an unknown territory, itself or one of its descendants.

@@ -1,6 +1,6 @@
 """In-memory reference adapters: a store that behaves like a database, not a dict of objects.
 
-`MemoryStore` keeps each aggregate as a serialized document (via the library's converter), so
+`MemoryStore` keeps each aggregate as a serialized document (the library's converter, as JSON), so
 changing an object outside a committed unit of work never changes what is stored, and every
 `get` returns a fresh object. A `MemoryUnitOfWork` stages writes and applies them all at commit,
 after checking every version; a rollback simply drops the staged writes.
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import builtins
+import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Generic, TypeVar, cast
 
@@ -28,6 +29,13 @@ A = TypeVar("A", bound=Aggregate)
 Keys = dict[str, frozenset[Any]]
 
 
+def _encode(aggregate: Aggregate) -> str:
+    # One string per aggregate rather than nested dicts: a store of a million order lines then
+    # holds a few hundred thousand objects, not tens of millions, which keeps it compact and
+    # keeps Python's garbage collector from rescanning it every time objects are created.
+    return json.dumps(to_dict(aggregate), ensure_ascii=False, separators=(",", ":"))
+
+
 def _keys_of(collection: Collection[Any], aggregate: Aggregate) -> Keys:
     return {ix.name: frozenset(ix.keys(aggregate)) for ix in collection.indexes}
 
@@ -35,7 +43,7 @@ def _keys_of(collection: Collection[Any], aggregate: Aggregate) -> Keys:
 @attrs.define
 class _Row:
     version: int
-    document: dict[str, Any]
+    document: str  # the converter's document as compact JSON (see `_encode`)
     keys: Keys
 
 
@@ -190,7 +198,7 @@ class MemoryRepository(Generic[A]):
         return self._tx.store.table(self.collection)
 
     def _load(self, id: str, row: _Row) -> A:
-        aggregate = from_dict(self.collection.type, row.document)
+        aggregate = from_dict(self.collection.type, json.loads(row.document))
         aggregate.version = row.version
         return aggregate
 
@@ -233,7 +241,7 @@ class MemoryRepository(Generic[A]):
             )
 
     def _row(self, aggregate: A, version: int) -> _Row:
-        return _Row(version, to_dict(aggregate), _keys_of(self.collection, aggregate))
+        return _Row(version, _encode(aggregate), _keys_of(self.collection, aggregate))
 
     def _ids(self) -> list[str]:
         tx = self._tx

@@ -21,10 +21,11 @@ from wholesale_crm.accounts.hierarchy import check_parent
 from wholesale_crm.accounts.merge import MergeResult, merge
 from wholesale_crm.accounts.model import Account, AccountStatus, Contact, Site
 from wholesale_crm.errors import DuplicateRecord, PolicyViolation, ValidationError
-from wholesale_crm.ids import AccountId
+from wholesale_crm.ids import AccountId, SiteId
 from wholesale_crm.money import Money
 from wholesale_crm.repositories import Repository, UnitOfWork
 from wholesale_crm.repositories.accounts import ACCOUNTS
+from wholesale_crm.repositories.references import ACCOUNT_DOCUMENTS
 
 __all__ = [
     "add_contact",
@@ -178,21 +179,63 @@ def merge_accounts(
     """Merge `duplicate_id` into `survivor_id` and delete it, in one unit of work.
 
     Contacts, sites, tags and attributes move to the survivor, the duplicate's children move
-    under it, and the duplicate is deleted: nothing stored points at it afterwards. See
+    under it, its documents (orders, returns, invoices, payments, quotes, opportunities,
+    interactions, follow-ups, cadences) are re-pointed to the survivor with any renamed site or
+    contact ids, and the duplicate is deleted: nothing stored points at it afterwards. See
     `accounts.merge` for how clashes are handled.
+
+    Raises:
+        PolicyViolation: the duplicate has documents in a currency other than the survivor's
+            (they would no longer add up on its statement); nothing is changed.
     """
     with uow:
         repo = uow.repository(ACCOUNTS)
         survivor = repo.get(survivor_id)
         duplicate = repo.get(duplicate_id)
         children = [c for c in repo.find("parent", duplicate_id) if c.id != survivor_id]
+        documents = [
+            (uow.repository(collection), doc)
+            for collection in ACCOUNT_DOCUMENTS
+            for doc in uow.repository(collection).find("account", duplicate_id)
+        ]
+        foreign = sorted(
+            {doc.id for _, doc in documents if _currency_of(doc) not in (None, survivor.currency)}
+        )
+        if foreign:
+            raise PolicyViolation(
+                f"cannot merge {duplicate_id} into {survivor_id}: documents {foreign} are not in "
+                f"{survivor.currency}",
+                details={"documents": foreign, "currency": survivor.currency},
+            )
         result = merge(survivor, duplicate, children=children, on=on)
         repo.save(survivor)
         for child in children:
             repo.save(child)
+        sites, contacts = dict(result.renamed_sites), dict(result.renamed_contacts)
+        for documents_repo, doc in documents:
+            _repoint(doc, survivor_id, sites, contacts)
+            documents_repo.save(doc)
         repo.delete(duplicate)
         uow.commit()
     return result
+
+
+def _currency_of(document: Any) -> str | None:
+    currency = getattr(document, "currency", None)
+    if currency is None and isinstance(getattr(document, "amount", None), Money):
+        currency = document.amount.currency
+    return currency if isinstance(currency, str) else None
+
+
+def _repoint(
+    document: Any, account_id: AccountId, sites: dict[SiteId, SiteId], contacts: dict[Any, Any]
+) -> None:
+    # A merge is the one change of owner these documents allow; ids renamed by the merge follow.
+    document.account_id = account_id
+    if getattr(document, "ship_to", None) in sites:
+        document.ship_to = sites[document.ship_to]
+    if getattr(document, "contact_id", None) in contacts:
+        document.contact_id = contacts[document.contact_id]
 
 
 def search_accounts(uow: UnitOfWork, query: str, *, limit: int | None = None) -> list[Account]:

@@ -168,3 +168,9 @@ def test_rounding_is_idempotent_and_close(amount: Decimal, currency: str) -> Non
     assert once.round() == once
     assert once.is_rounded()
     assert abs(once.amount - amount) <= Decimal(1).scaleb(-once.precision) / 2
+
+
+def test_format_rounds_like_round() -> None:
+    # babel alone would round half-even (0.12); the library's rule is HALF_UP everywhere.
+    assert Money("0.125", "EUR").format("en_GB") == "€0.13"
+    assert Money("1.005", "EUR").format("en_GB") == Money("1.005", "EUR").round().format("en_GB")

@@ -231,7 +231,8 @@ class Money:
         With `rounded=False` the amount keeps its extra decimals (for unit prices).
         """
         if rounded:
-            return babel.numbers.format_currency(self.amount, self.currency, locale=locale)
+            # Round here, with the library's rule: babel would round half-even on its own.
+            return babel.numbers.format_currency(self.round().amount, self.currency, locale=locale)
         return babel.numbers.format_currency(
             self.amount, self.currency, locale=locale, decimal_quantization=False
         )

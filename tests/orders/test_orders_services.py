@@ -250,3 +250,16 @@ def test_accounts_sharing_a_credit_line_are_checked_on_the_pool(uow: MemoryUnitO
     assert caught.value.details["exposure"] == gbp("700.00")  # type: ignore[index]
     assert caught.value.details["source"] == "parent:ACC-1"  # type: ignore[index]
     svc.place_order(uow, order("O2", "300.00", account="ACC-2"))
+
+
+def test_an_explicit_allocation_below_the_minor_unit_is_refused(uow: MemoryUnitOfWork) -> None:
+    svc.place_order(uow, order("O1", "10.00"))
+    invoice = svc.invoice_order(uow, "O1", on=D)
+    before = snapshot(uow)
+    with pytest.raises(ValidationError, match="whole minor units"):
+        svc.record_payment(
+            uow,
+            Payment("P1", "ACC-1", D, gbp("5.00")),
+            allocations={invoice.id: gbp("3.335")},
+        )
+    assert snapshot(uow) == before

@@ -151,3 +151,13 @@ def test_lines_must_be_in_the_quotes_currency(on: date, make_quote: Callable[[],
     line = make_quote().lines[0]
     with pytest.raises(ValidationError, match="quote's currency GBP"):
         Quote("Q-3", "ACC1", "GBP", "en_GB", on, [line])
+
+
+def test_the_issue_instant_is_stored_in_utc(make_quote: Callable[[], Quote]) -> None:
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    quote = make_quote()
+    quote.issue(at=datetime(2026, 3, 2, 23, 30, tzinfo=ZoneInfo("America/Los_Angeles")))
+    assert quote.issued_at == datetime(2026, 3, 3, 7, 30, tzinfo=UTC)
+    assert quote.issued_at.tzinfo is UTC

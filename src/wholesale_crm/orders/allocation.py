@@ -84,6 +84,10 @@ def plan_allocation(
             raise ValidationError.field(path, invoice_id, "is not an open invoice of the account")
         if part.amount <= 0:
             raise ValidationError.field(path, str(part), "must be greater than zero")
+        if not part.is_rounded():
+            raise ValidationError.field(
+                path, str(part), f"must be in whole minor units of {currency}"
+            )
         if part > target.open_amount():
             raise ValidationError.field(
                 path, str(part), f"is more than the {target.open_amount()} open on {invoice_id}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import attrs
@@ -117,7 +117,7 @@ class Quote(Aggregate):
             ValidationError: `at` is not timezone-aware, or `valid_until` precedes the
                 pricing date.
         """
-        require_aware(at, "at")
+        at = require_aware(at, "at").astimezone(UTC)  # instants are stored in UTC
         if self.status is QuoteStatus.ISSUED:
             raise PolicyViolation(
                 f"quote {self.id} is already issued", {"issued_at": self.issued_at}

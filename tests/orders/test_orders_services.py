@@ -10,7 +10,7 @@ import pytest
 from wholesale_crm.accounts.model import Account
 from wholesale_crm.accounts.terms import InstallmentPart, Installments, NetDays
 from wholesale_crm.adapters.memory import MemoryUnitOfWork
-from wholesale_crm.errors import CurrencyMismatch, PolicyViolation, ValidationError
+from wholesale_crm.errors import CurrencyMismatch, DuplicateRecord, PolicyViolation, ValidationError
 from wholesale_crm.money import Money
 from wholesale_crm.orders.history import order_events
 from wholesale_crm.orders.model import (
@@ -263,3 +263,18 @@ def test_an_explicit_allocation_below_the_minor_unit_is_refused(uow: MemoryUnitO
             allocations={invoice.id: gbp("3.335")},
         )
     assert snapshot(uow) == before
+
+
+def test_a_failed_payment_leaves_the_callers_object_ready_to_retry(
+    uow: MemoryUnitOfWork,
+) -> None:
+    svc.place_order(uow, order("O1", "10.00"))
+    svc.invoice_order(uow, "O1", on=D)
+    svc.record_payment(uow, Payment("P1", "ACC-1", D, gbp("4.00")))
+    again = Payment("P1", "ACC-1", D, gbp("5.00"))  # the id is taken: refused
+    with pytest.raises(DuplicateRecord):
+        svc.record_payment(uow, again)
+    assert again.allocations == []
+    again.id = "P2"
+    stored = svc.record_payment(uow, again)
+    assert stored.allocated() == gbp("5.00")

@@ -12,6 +12,7 @@ it is checked like a new order: it cannot slip past the limit.
 from __future__ import annotations
 
 import builtins
+import copy
 from collections.abc import Iterator, Mapping
 from datetime import date, timedelta
 from typing import Literal
@@ -110,6 +111,7 @@ def place_order(
             holds the limit, exposure, new amount and available credit.
     """
     with uow:
+        order = copy.deepcopy(order)  # a refused or conflicting call leaves the caller's alone
         if order.status is not OrderStatus.OPEN:
             raise ValidationError.field("status", order.status.value, "a new order must be open")
         account = _account_for(uow, order)
@@ -213,6 +215,7 @@ def record_return(
         ValidationError: the original order is another account's, or was not invoiced.
     """
     with uow:
+        document = copy.deepcopy(document)  # a failed call leaves the caller's object alone
         account = uow.repository(ACCOUNTS).get(document.account_id)
         if document.currency != account.currency:
             raise CurrencyMismatch.field("currency", document.currency, "must be the account's")
@@ -259,6 +262,8 @@ def record_payment(
 ) -> Payment:
     """Store a payment and allocate it to the account's open invoices.
 
+    The stored, allocated payment is returned; the object passed in is left as it was.
+
     Args:
         uow: The unit of work.
         payment: The new payment, without allocations.
@@ -274,6 +279,7 @@ def record_payment(
             holds the payment, the allocated amount and the excess.
     """
     with uow:
+        payment = copy.deepcopy(payment)  # so that a failed call can be retried as it was
         account = uow.repository(ACCOUNTS).get(payment.account_id)
         if payment.currency != account.currency:
             raise CurrencyMismatch.field(

@@ -174,3 +174,13 @@ def test_format_rounds_like_round() -> None:
     # babel alone would round half-even (0.12); the library's rule is HALF_UP everywhere.
     assert Money("0.125", "EUR").format("en_GB") == "€0.13"
     assert Money("1.005", "EUR").format("en_GB") == Money("1.005", "EUR").round().format("en_GB")
+
+
+def test_amounts_beyond_the_decimal_context_are_refused() -> None:
+    with pytest.raises(ValidationError, match="too large") as caught:
+        Money("1e26", "EUR")
+    assert caught.value.paths == ("amount",)
+    big = Money("999999999999999999.99", "EUR")  # the largest accepted magnitude
+    assert big.round() == big
+    with pytest.raises(ValidationError, match="too large"):
+        big + Money("0.01", "EUR")  # an error that names the problem, never decimal's own

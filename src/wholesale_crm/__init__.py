@@ -28,7 +28,7 @@ from wholesale_crm.accounts.terms import (
     NetDays,
     PaymentTerms,
 )
-from wholesale_crm.activities.cadences import Cadence, Schedule
+from wholesale_crm.activities.cadences import Cadence
 from wholesale_crm.activities.callplans import CallPlan
 from wholesale_crm.activities.model import Interaction
 from wholesale_crm.activities.tasks import FollowUp
@@ -74,7 +74,7 @@ from wholesale_crm.territories.coverage import Coverage
 from wholesale_crm.territories.engine import AssignmentEngine
 from wholesale_crm.territories.model import Territory, TerritoryType
 from wholesale_crm.territories.realignment import RealignmentPlan
-from wholesale_crm.territories.rules import Criterion, Rule
+from wholesale_crm.territories.rules import Criterion
 from wholesale_crm.territories.visibility import Visibility
 
 __all__ = [
@@ -149,9 +149,7 @@ __all__ = [
     "ReorderPredictor",
     "Repository",
     "Return",
-    "Rule",
     "RuleError",
-    "Schedule",
     "Site",
     "SiteRole",
     "Stage",

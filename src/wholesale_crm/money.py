@@ -20,6 +20,9 @@ from wholesale_crm.errors import CurrencyMismatch, ValidationError
 __all__ = ["Money", "currency_precision", "to_decimal", "validate_currency"]
 
 
+_MAX_DIGITS = 17  # digits before the point, minus one: up to 10**18, e.g. 999 quadrillion
+
+
 def to_decimal(value: Any, path: str = "amount") -> Decimal:
     """Convert `value` to a finite `Decimal`, refusing floats (they are not exact).
 
@@ -42,6 +45,9 @@ def to_decimal(value: Any, path: str = "amount") -> Decimal:
         raise ValidationError.field(path, value, "must be a Decimal, int or numeric string")
     if not result.is_finite():
         raise ValidationError.field(path, value, "must be a finite number")
+    if result and result.adjusted() > _MAX_DIGITS:
+        # Beyond this, sums and roundings would exceed the 28 digits of the decimal context.
+        raise ValidationError.field(path, value, f"is too large (over {_MAX_DIGITS + 1} digits)")
     return result
 
 

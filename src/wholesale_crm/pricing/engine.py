@@ -537,7 +537,7 @@ class Engine:
             base = money.amount
             if steps is not None:
                 label = f"base: {source.replace('_', ' ')} of {product.id}"
-                steps.append(Step(f"{label} in {money.currency}", base))
+                steps.append(Step(f"{label} in {money.currency}", base, money.currency))
             if money.currency != currency:
                 base = self._convert(base, money.currency, currency, on, steps)
         value = base * compiled.factor
@@ -603,7 +603,7 @@ class Engine:
             return f"base list {base_list.id} has no price for {product.id}"
         if steps is not None:
             label = f"base: price in list {base_list.id} (rule {priced.rule.id})"
-            steps.append(Step(f"{label} in {base_list.currency}", priced.unit))
+            steps.append(Step(f"{label} in {base_list.currency}", priced.unit, base_list.currency))
         if base_list.currency == currency:
             return priced.unit
         return self._convert(priced.unit, base_list.currency, currency, on, steps)

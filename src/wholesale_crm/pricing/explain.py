@@ -20,14 +20,21 @@ __all__ = ["Explanation", "NextTier", "Rejection", "Step", "Trace"]
 
 @attrs.frozen
 class Step:
-    """One step of a computation and the value after it (`None` for a remark)."""
+    """One step of a computation and the value after it (`None` for a remark).
+
+    `currency` is set on the steps whose value is not yet in the line's currency (a base
+    before its conversion).
+    """
 
     label: str
     value: Decimal | None = None
+    currency: str | None = None
 
     def render(self, currency: str) -> str:
         """ "x (1 - 10%) -> 3.6000 EUR"."""
-        return self.label if self.value is None else f"{self.label} -> {self.value} {currency}"
+        if self.value is None:
+            return self.label
+        return f"{self.label} -> {self.value} {self.currency or currency}"
 
 
 @attrs.frozen

@@ -306,3 +306,23 @@ def test_services_on_the_sample_accounts() -> None:
         uow, AccountId("ACC-003"), Money("1200", "GBP"), Money("800", "GBP"), policy
     )
     assert (check.limit, check.source) == (Money("5000", "GBP"), "group:independent-uk")
+
+
+def test_a_shared_credit_line_stays_in_one_currency() -> None:
+    from wholesale_crm.adapters.memory import MemoryUnitOfWork
+    from wholesale_crm.services import accounts as service
+
+    uow = MemoryUnitOfWork()
+    on = date(2026, 6, 1)
+    service.open_account(uow, Account("HQ", "Harbour Kitchen Group", currency="GBP"), on=on)
+    branch = Account(
+        "BR", "Rheinland Branch", currency="EUR", parent_id="HQ", shares_credit_with_group=True
+    )
+    with pytest.raises(ValidationError, match="shares the credit line of HQ") as caught:
+        service.open_account(uow, branch, on=on)
+    assert caught.value.paths == ("currency",)
+    leeds = Account("BR2", "Leeds Branch", currency="GBP", parent_id="HQ")
+    service.open_account(uow, leeds, on=on)
+    service.update_account(uow, "BR2", {"shares_credit_with_group": True})
+    with pytest.raises(ValidationError, match="BR2 shares this account's credit line"):
+        service.update_account(uow, "HQ", {"currency": "EUR"})

@@ -100,6 +100,7 @@ def open_account(
             raise DuplicateRecord(ACCOUNTS.kind, account.id)
         if account.parent_id is not None and account.parent_id not in repo:
             raise ValidationError.field("parent_id", account.parent_id, "is not a known account")
+        _check_credit_currency(repo, account)
         confirmed = set(distinct_from)
         candidates = [
             c
@@ -124,9 +125,30 @@ def _change(uow: UnitOfWork, account_id: AccountId, change: Callable[[Account], 
         repo = uow.repository(ACCOUNTS)
         account = repo.get(account_id)
         change(account)
+        _check_credit_currency(repo, account)
         repo.save(account)
         uow.commit()
     return account
+
+
+def _check_credit_currency(repo: Repository[Account], account: Account) -> None:
+    """A shared credit line is kept in one currency: its pool head's (see `credit_pool`)."""
+    head = account
+    while head.shares_credit_with_group and head.parent_id is not None:
+        head = repo.get(head.parent_id)
+    if head.currency != account.currency:
+        raise ValidationError.field(
+            "currency",
+            account.currency,
+            f"must be {head.currency}: {account.id} shares the credit line of {head.id}",
+        )
+    for child in repo.find("parent", account.id):
+        if child.shares_credit_with_group and child.currency != account.currency:
+            raise ValidationError.field(
+                "currency",
+                account.currency,
+                f"must be {child.currency}: {child.id} shares this account's credit line",
+            )
 
 
 def update_account(uow: UnitOfWork, account_id: AccountId, changes: Mapping[str, Any]) -> Account:
@@ -153,6 +175,7 @@ def set_parent(uow: UnitOfWork, account_id: AccountId, parent_id: AccountId | No
         account = repo.get(account_id)
         check_parent(account_id, parent_id, lambda id: repo.get(id).parent_id)
         account.set_parent(parent_id)
+        _check_credit_currency(repo, account)
         repo.save(account)
         uow.commit()
     return account

@@ -15,7 +15,7 @@ from wholesale_crm.errors import PolicyViolation
 from wholesale_crm.money import Money
 from wholesale_crm.orders.model import Order, OrderLine
 from wholesale_crm.repositories.accounts import ACCOUNTS
-from wholesale_crm.repositories.activities import INTERACTIONS
+from wholesale_crm.repositories.activities import ACCOUNT_ACTIVITY, INTERACTIONS
 from wholesale_crm.repositories.orders import INVOICES, ORDERS
 from wholesale_crm.serialization import to_dict
 from wholesale_crm.services import accounts as accounts_svc
@@ -59,6 +59,11 @@ def test_documents_follow_the_survivor_and_count_in_its_exposure() -> None:
             assert [d.account_id for d in repo.find("account", "ACC-1")] == ["ACC-1"]
     # The duplicate's open invoice of 10 x 2.50 now weighs on the survivor's credit.
     assert orders_svc.account_exposure(uow, "ACC-1", D) == Money("25.00", "GBP")
+    with uow:
+        summaries = uow.repository(ACCOUNT_ACTIVITY)
+        assert "ACC-2" not in summaries
+        assert summaries.get("ACC-1").last_interaction_id == "I1"
+        assert summaries.get("ACC-1").interactions == 1
 
 
 def test_documents_in_another_currency_refuse_the_merge_and_change_nothing() -> None:

@@ -20,11 +20,13 @@ from wholesale_crm.accounts.duplicates import (
 from wholesale_crm.accounts.hierarchy import check_parent
 from wholesale_crm.accounts.merge import MergeResult, merge
 from wholesale_crm.accounts.model import Account, AccountStatus, Contact, Site
+from wholesale_crm.activities.callplans import AccountActivity
 from wholesale_crm.errors import DuplicateRecord, PolicyViolation, ValidationError
 from wholesale_crm.ids import AccountId, SiteId
 from wholesale_crm.money import Money
 from wholesale_crm.repositories import Repository, UnitOfWork
 from wholesale_crm.repositories.accounts import ACCOUNTS
+from wholesale_crm.repositories.activities import ACCOUNT_ACTIVITY, INTERACTIONS
 from wholesale_crm.repositories.references import ACCOUNT_DOCUMENTS
 
 __all__ = [
@@ -238,9 +240,28 @@ def merge_accounts(
         for documents_repo, doc in documents:
             _repoint(doc, survivor_id, sites, contacts)
             documents_repo.save(doc)
+        _merge_activity_summaries(uow, survivor, duplicate_id)
         repo.delete(duplicate)
         uow.commit()
     return result
+
+
+def _merge_activity_summaries(uow: UnitOfWork, survivor: Account, duplicate_id: AccountId) -> None:
+    # The per-account activity summary is derived from the interactions: the duplicate's goes,
+    # and the survivor's is recounted over the interactions it now holds.
+    summaries = uow.repository(ACCOUNT_ACTIVITY)
+    if duplicate_id not in summaries:
+        return
+    summaries.delete(summaries.get(duplicate_id))
+    known = survivor.id in summaries
+    summary = (
+        summaries.get(survivor.id) if known else AccountActivity(survivor.id, survivor.timezone)
+    )
+    summary.recount(uow.repository(INTERACTIONS).find("account", survivor.id))
+    if known:
+        summaries.save(summary)
+    else:
+        summaries.add(summary)
 
 
 def _currency_of(document: Any) -> str | None:

@@ -28,6 +28,7 @@ from wholesale_crm.repositories import Repository, UnitOfWork
 from wholesale_crm.repositories.accounts import ACCOUNTS
 from wholesale_crm.repositories.activities import ACCOUNT_ACTIVITY, INTERACTIONS
 from wholesale_crm.repositories.references import ACCOUNT_DOCUMENTS
+from wholesale_crm.services import change_one
 
 __all__ = [
     "add_contact",
@@ -122,15 +123,13 @@ def open_account(
 
 
 def _change(uow: UnitOfWork, account_id: AccountId, change: Callable[[Account], None]) -> Account:
-    """Load an account, apply `change(account)`, save and commit."""
-    with uow:
-        repo = uow.repository(ACCOUNTS)
-        account = repo.get(account_id)
+    """Load an account, apply `change(account)`, check its credit currency, save and commit."""
+
+    def checked(account: Account) -> None:
         change(account)
-        _check_credit_currency(repo, account)
-        repo.save(account)
-        uow.commit()
-    return account
+        _check_credit_currency(uow.repository(ACCOUNTS), account)
+
+    return change_one(uow, ACCOUNTS, account_id, checked)
 
 
 def _check_credit_currency(repo: Repository[Account], account: Account) -> None:

@@ -15,6 +15,7 @@ from wholesale_crm.ids import CategoryId, ProductId
 from wholesale_crm.money import Money
 from wholesale_crm.repositories import Repository, UnitOfWork
 from wholesale_crm.repositories.catalog import CATEGORIES, PRODUCTS
+from wholesale_crm.services import change_one
 
 __all__ = [
     "add_category",
@@ -164,14 +165,12 @@ def move_product(uow: UnitOfWork, product_id: ProductId, category_id: CategoryId
         NotFound: no such product.
         ValidationError: the category is unknown.
     """
-    with uow:
+
+    def move(product: Product) -> None:
         _check_category(uow.repository(CATEGORIES), category_id, "category_id")
-        products = uow.repository(PRODUCTS)
-        product = products.get(product_id)
         product.move_to(category_id)
-        products.save(product)
-        uow.commit()
-    return product
+
+    return change_one(uow, PRODUCTS, product_id, move)
 
 
 def deactivate_product(uow: UnitOfWork, product_id: ProductId, *, on: date) -> Product:
@@ -181,13 +180,7 @@ def deactivate_product(uow: UnitOfWork, product_id: ProductId, *, on: date) -> P
         NotFound: no such product.
         ValidationError: it is already inactive.
     """
-    with uow:
-        products = uow.repository(PRODUCTS)
-        product = products.get(product_id)
-        product.deactivate(on=on)
-        products.save(product)
-        uow.commit()
-    return product
+    return change_one(uow, PRODUCTS, product_id, lambda product: product.deactivate(on=on))
 
 
 def reactivate_product(uow: UnitOfWork, product_id: ProductId, *, on: date) -> Product:
@@ -197,13 +190,7 @@ def reactivate_product(uow: UnitOfWork, product_id: ProductId, *, on: date) -> P
         NotFound: no such product.
         ValidationError: it is already active.
     """
-    with uow:
-        products = uow.repository(PRODUCTS)
-        product = products.get(product_id)
-        product.reactivate(on=on)
-        products.save(product)
-        uow.commit()
-    return product
+    return change_one(uow, PRODUCTS, product_id, lambda product: product.reactivate(on=on))
 
 
 # -- queries --------------------------------------------------------------------------------

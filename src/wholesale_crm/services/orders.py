@@ -31,6 +31,7 @@ from wholesale_crm.orders.statement import Statement, credit_exposure, statement
 from wholesale_crm.repositories import UnitOfWork
 from wholesale_crm.repositories.accounts import ACCOUNTS
 from wholesale_crm.repositories.orders import INVOICES, ORDERS, PAYMENTS, RETURNS
+from wholesale_crm.services import change_one
 
 __all__ = [
     "account_exposure",
@@ -125,22 +126,12 @@ def place_order(
 
 def ship_order(uow: UnitOfWork, order_id: OrderId, *, on: date) -> Order:
     """Mark an open order as shipped on `on`."""
-    with uow:
-        order = uow.repository(ORDERS).get(order_id)
-        order.ship(on=on)
-        uow.repository(ORDERS).save(order)
-        uow.commit()
-    return order
+    return change_one(uow, ORDERS, order_id, lambda order: order.ship(on=on))
 
 
 def cancel_order(uow: UnitOfWork, order_id: OrderId, *, on: date, reason: str = "") -> Order:
     """Cancel an order not yet invoiced (an invoiced one is undone with `record_return`)."""
-    with uow:
-        order = uow.repository(ORDERS).get(order_id)
-        order.cancel(on=on, reason=reason)
-        uow.repository(ORDERS).save(order)
-        uow.commit()
-    return order
+    return change_one(uow, ORDERS, order_id, lambda order: order.cancel(on=on, reason=reason))
 
 
 def reopen_order(

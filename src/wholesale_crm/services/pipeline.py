@@ -23,6 +23,7 @@ from wholesale_crm.pipeline.timing import OwnerZones, owner_today
 from wholesale_crm.repositories import UnitOfWork
 from wholesale_crm.repositories.accounts import ACCOUNTS
 from wholesale_crm.repositories.pipeline import LEADS, OPPORTUNITIES, PIPELINES
+from wholesale_crm.services import change_one
 
 __all__ = [
     "LeadConversion",
@@ -57,13 +58,7 @@ def capture_lead(uow: UnitOfWork, lead: Lead) -> Lead:
 
 
 def _change_lead(uow: UnitOfWork, lead_id: str, change: Callable[[Lead], None]) -> Lead:
-    with uow:
-        repo = uow.repository(LEADS)
-        lead = repo.get(lead_id)
-        change(lead)
-        repo.save(lead)
-        uow.commit()
-    return lead
+    return change_one(uow, LEADS, lead_id, change)
 
 
 def qualify_lead(uow: UnitOfWork, lead_id: str, *, at: datetime, by: str) -> Lead:

@@ -26,6 +26,7 @@ from wholesale_crm.repositories.territories import (
     TERRITORIES,
     TERRITORY_STAFF,
 )
+from wholesale_crm.services import change_one
 from wholesale_crm.territories.coverage import Coverage, CoverageSpan
 from wholesale_crm.territories.engine import AssignmentMode
 from wholesale_crm.territories.model import (
@@ -146,14 +147,11 @@ def delete_territory(uow: UnitOfWork, territory_id: TerritoryId, *, on: date) ->
 def _change_territory(
     uow: UnitOfWork, territory_id: TerritoryId, change: Callable[[Territory], None]
 ) -> Territory:
-    with uow:
-        repo = uow.repository(TERRITORIES)
-        territory = repo.get(territory_id)
+    def checked(territory: Territory) -> None:
         change(territory)
-        _tree(uow, territory)
-        repo.save(territory)
-        uow.commit()
-    return territory
+        _tree(uow, territory)  # the changed territory must still fit the stored tree
+
+    return change_one(uow, TERRITORIES, territory_id, checked)
 
 
 def set_rules(uow: UnitOfWork, territory_id: TerritoryId, rules: Iterable[Rule]) -> Territory:

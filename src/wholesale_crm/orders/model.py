@@ -427,6 +427,13 @@ class Settlement:
     amount: Money
 
 
+def _total_until(
+    entries: Sequence[Settlement | Allocation], as_of: date | None, currency: str
+) -> Money:
+    """The sum of dated amounts up to the end of `as_of` (all of them when `None`)."""
+    return sum((e.amount for e in entries if as_of is None or e.on <= as_of), Money.zero(currency))
+
+
 def _schedule_valid(invoice: Invoice) -> None:
     for i, part in enumerate(invoice.schedule):
         _in_currency(part.amount, invoice.currency, f"schedule[{i}].amount")
@@ -491,10 +498,7 @@ class Invoice(Aggregate):
 
     def settled(self, as_of: date | None = None) -> Money:
         """The amount settled up to the end of `as_of` (all of it when `None`)."""
-        return sum(
-            (s.amount for s in self.settlements if as_of is None or s.on <= as_of),
-            Money.zero(self.currency),
-        )
+        return _total_until(self.settlements, as_of, self.currency)
 
     def open_amount(self, as_of: date | None = None) -> Money:
         """What is still owed (or, for a credit note, still to offset) at the end of `as_of`."""
@@ -584,10 +588,7 @@ class Payment(Aggregate):
 
     def allocated(self, as_of: date | None = None) -> Money:
         """The amount applied to invoices up to the end of `as_of` (all when `None`)."""
-        return sum(
-            (a.amount for a in self.allocations if as_of is None or a.on <= as_of),
-            Money.zero(self.currency),
-        )
+        return _total_until(self.allocations, as_of, self.currency)
 
     def unallocated(self, as_of: date | None = None) -> Money:
         """The account credit left from this payment at the end of `as_of`."""
